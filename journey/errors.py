@@ -1,0 +1,50 @@
+"""The error hierarchy: every error the service raises on purpose is a JourneyError."""
+
+__all__ = [
+    "JourneyError",
+    "InputError",
+    "MissingColumnError",
+    "TaxonomyError",
+    "StoreError",
+    "StoreUnavailableError",
+    "SchemaVersionError",
+    "NotFoundError",
+]
+
+
+class JourneyError(Exception):
+    """Base class of every error the service raises on purpose."""
+
+
+class InputError(JourneyError):
+    """Input that cannot be read at all (a missing file, a missing column)."""
+
+
+class MissingColumnError(InputError):
+    """A required column is missing from an input file."""
+
+    def __init__(self, path: str, columns: list[str]):
+        self.path = path
+        self.columns = columns
+        names = ", ".join(columns)
+        super().__init__(f"{path}: missing required column(s): {names} (rule C001)")
+
+
+class TaxonomyError(JourneyError):
+    """A taxonomy file that cannot be read or is inconsistent."""
+
+
+class StoreError(JourneyError):
+    """A store that cannot be opened, read or written."""
+
+
+class StoreUnavailableError(StoreError):
+    """A store URL whose backend is not available."""
+
+
+class SchemaVersionError(StoreError):
+    """A store file written with a different schema version."""
+
+
+class NotFoundError(JourneyError):
+    """A family, person or result that does not exist in the store."""

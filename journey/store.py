@@ -1,0 +1,107 @@
+"""The store interface every graph store implements (the embedded SQLite store, the Neo4j store).
+
+Stores hold the contract's entities and the latest analysis results, and
+return them as pandas frames with the contract's columns (see
+:mod:`journey.contract`). The analyses never see a store: the service reads
+frames from one and passes them in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+import pandas as pd
+
+__all__ = ["Store", "LoadRecord", "ContactFilter"]
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    """One load's reconciliation: ``rows_in == loaded + rejected``."""
+
+    source: str
+    started_at: datetime
+    finished_at: datetime
+    rows_in: int
+    loaded: int
+    rejected: int
+    rejects_path: str | None = None
+    kind: str = "contacts"
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    """Which contact rows to return; every field is optional and they combine with AND."""
+
+    family_id: str | None = None
+    person_id: str | None = None
+    start: datetime | None = None  # inclusive
+    end: datetime | None = None  # exclusive
+    agency: str | None = None
+    area: str | None = None
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the loader, the analyses' runner and the web app need of a graph store."""
+
+    url: str
+
+    def close(self) -> None:
+        """Release the connection(s)."""
+
+    # -- writes (idempotent: upsert on ids) ---------------------------------
+    def write_contacts(self, contacts: pd.DataFrame) -> int:
+        """Upsert contact rows (contract columns); return how many rows were written."""
+
+    def write_people(self, people: pd.DataFrame) -> int:
+        """Upsert people (person_id, family_id, role, birth_month, sex)."""
+
+    def write_families(self, families: pd.DataFrame) -> int:
+        """Upsert families (family_id, area)."""
+
+    def write_lead_periods(self, periods: pd.DataFrame) -> int:
+        """Upsert lead-professional periods (family_id, lead_from, lead_to)."""
+
+    def record_load(self, record: LoadRecord) -> None:
+        """Append a load's reconciliation line to the load log."""
+
+    def finish_load(self) -> None:
+        """Rebuild derived structure (journey chains, family list) after a load."""
+
+    # -- reads --------------------------------------------------------------
+    def contacts(self, where: ContactFilter | None = None) -> pd.DataFrame:
+        """Contact rows (contract columns) ordered by family_id, occurred_at, contact_id, person_id."""
+
+    def people(self, family_id: str | None = None) -> pd.DataFrame:
+        """People, all or of one family."""
+
+    def families(self) -> pd.DataFrame:
+        """Families (family_id, area) including those only named by contacts."""
+
+    def lead_periods(self, family_id: str | None = None) -> pd.DataFrame:
+        """Lead-professional periods, all or of one family."""
+
+    def agencies(self) -> pd.DataFrame:
+        """Agencies seen in contacts (agency, sector, contacts)."""
+
+    def counts(self) -> dict[str, int]:
+        """people, families, contacts (distinct contact_id), contact_rows, agencies, loads."""
+
+    def date_range(self) -> tuple[datetime | None, datetime | None]:
+        """The first and last contact time, or (None, None) when empty."""
+
+    def loads(self) -> pd.DataFrame:
+        """The load log, newest first."""
+
+    # -- analysis results ---------------------------------------------------
+    def save_results(self, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:
+        """Replace the stored analysis results with ``frames`` and their ``meta`` (parameters, counts)."""
+
+    def result(self, name: str) -> pd.DataFrame:
+        """One stored result frame; raises NotFoundError when there is none."""
+
+    def results_meta(self) -> dict[str, Any] | None:
+        """The stored results' meta, or None when nothing has been analysed yet."""
