@@ -1,0 +1,269 @@
+"""The embedded store: one SQLite file (standard library sqlite3), WAL, versioned schema."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from journey.contract import CONTACT_COLUMNS
+from journey.errors import NotFoundError, SchemaVersionError, StoreError
+from journey.store import ContactFilter, LoadRecord
+from queries import query
+
+__all__ = ["SQLiteStore", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+_BATCH = 50_000
+
+
+def _sql(name: str) -> str:
+    return query("sqlite", name)
+
+
+def _time_text(values: pd.Series) -> pd.Series:
+    """Times as sortable text; NaT becomes None."""
+    text = pd.to_datetime(values).dt.strftime(_TIME_FORMAT)
+    return text.astype(object).where(text.notna(), None)
+
+
+def _parse_time_text(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, format=_TIME_FORMAT).astype("datetime64[ns]")
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> Iterable[tuple]:
+    # None instead of NaN so that SQLite stores NULL.
+    clean = frame[columns].astype(object).where(frame[columns].notna(), None)
+    return clean.itertuples(index=False, name=None)
+
+
+class SQLiteStore:
+    """The embedded graph store: the contract's entities as tables in one SQLite file.
+
+    Contacts are clustered by (family, time) so that each family's journey is
+    one contiguous range; every write is an upsert on the entity's id, so
+    loading the same input twice leaves the same store.
+    """
+
+    def __init__(self, path: str | Path, *, url: str | None = None, create: bool = True):
+        self.path = Path(path)
+        self.url = url or f"sqlite:///{self.path}"
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store (load data first with `journey load`)")
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a store file")
+        try:
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA cache_size=-200000")
+            self._db.execute("PRAGMA temp_store=MEMORY")
+            self._check_schema()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot open as a journey store ({error})") from None
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot create the store ({error.strerror})") from None
+
+    # -- lifecycle ----------------------------------------------------------
+    def _check_schema(self) -> None:
+        tables = {row[0] for row in self._db.execute(_sql("table_names"))}
+        if tables and "meta" not in tables:
+            raise StoreError(f"{self.path}: is a SQLite file but not a journey store")
+        if "meta" in tables:
+            row = self._db.execute(_sql("get_meta"), {"key": "schema_version"}).fetchone()
+            found = int(row[0]) if row else None
+            if found != SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.path}: store schema version {found}, this version of journey needs "
+                    f"{SCHEMA_VERSION}; load your data into a new store file"
+                )
+            return
+        self._db.executescript(_sql("schema_script"))
+        self._db.execute(_sql("set_meta"), {"key": "schema_version", "value": str(SCHEMA_VERSION)})
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({str(self.path)!r})"
+
+    # -- writes -------------------------------------------------------------
+    def _write(self, name: str, rows: Iterable[tuple]) -> int:
+        rows = list(rows)
+        try:
+            self._db.execute("BEGIN")
+            for start in range(0, len(rows), _BATCH):
+                self._db.executemany(_sql(name), rows[start : start + _BATCH])
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: write failed ({error})") from None
+        return len(rows)
+
+    def write_contacts(self, contacts: pd.DataFrame) -> int:
+        """Upsert contact rows (contract columns); return how many rows were written."""
+        frame = contacts[CONTACT_COLUMNS].copy()
+        frame["occurred_at"] = _time_text(frame["occurred_at"])
+        return self._write("upsert_contact", _rows(frame, CONTACT_COLUMNS))
+
+    def write_people(self, people: pd.DataFrame) -> int:
+        """Upsert people (person_id, family_id, role, birth_month, sex)."""
+        columns = ["person_id", "family_id", "role", "birth_month", "sex"]
+        return self._write("upsert_person", _rows(people.reindex(columns=columns), columns))
+
+    def write_families(self, families: pd.DataFrame) -> int:
+        """Upsert families (family_id, area)."""
+        columns = ["family_id", "area"]
+        return self._write("upsert_family", _rows(families.reindex(columns=columns), columns))
+
+    def write_lead_periods(self, periods: pd.DataFrame) -> int:
+        """Upsert lead-professional periods (family_id, lead_from, lead_to)."""
+        frame = periods[["family_id", "lead_from", "lead_to"]].copy()
+        frame["lead_from"] = _time_text(frame["lead_from"])
+        frame["lead_to"] = _time_text(frame["lead_to"])
+        return self._write("upsert_lead_period", _rows(frame, list(frame.columns)))
+
+    def record_load(self, record: LoadRecord) -> None:
+        """Append a load's reconciliation line to the load log."""
+        self._db.execute(
+            _sql("insert_load"),
+            {
+                "source": record.source,
+                "kind": record.kind,
+                "started_at": record.started_at.isoformat(timespec="seconds"),
+                "finished_at": record.finished_at.isoformat(timespec="seconds"),
+                "rows_in": record.rows_in,
+                "loaded": record.loaded,
+                "rejected": record.rejected,
+                "rejects_path": record.rejects_path,
+            },
+        )
+
+    def finish_load(self) -> None:
+        """Add families named only by contacts and rebuild the agency list."""
+        self._db.execute("BEGIN")
+        self._db.execute(_sql("add_families_from_contacts"))
+        self._db.execute(_sql("rebuild_agencies"))
+        self._db.execute("COMMIT")
+
+    # -- reads --------------------------------------------------------------
+    def _frame(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        cursor = self._db.execute(_sql(name), params or {})
+        columns = [d[0] for d in cursor.description]
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
+    def contacts(self, where: ContactFilter | None = None) -> pd.DataFrame:
+        """Contact rows (contract columns) ordered by family_id, occurred_at, contact_id, person_id."""
+        where = where or ContactFilter()
+        if where == ContactFilter():
+            frame = self._frame("select_all_contacts")
+        elif where == ContactFilter(family_id=where.family_id):
+            frame = self._frame("select_contacts_of_family", {"family_id": where.family_id})
+        elif where == ContactFilter(person_id=where.person_id):
+            frame = self._frame("select_contacts_of_person", {"person_id": where.person_id})
+        else:
+            params = {
+                "family_id": where.family_id,
+                "person_id": where.person_id,
+                "start": where.start.strftime(_TIME_FORMAT) if where.start else None,
+                "end": where.end.strftime(_TIME_FORMAT) if where.end else None,
+                "agency": where.agency,
+                "area": where.area,
+            }
+            frame = self._frame("select_contacts", params)
+        if frame.empty:
+            frame = pd.DataFrame(columns=CONTACT_COLUMNS)
+        frame["occurred_at"] = _parse_time_text(frame["occurred_at"])
+        return frame[CONTACT_COLUMNS]
+
+    def people(self, family_id: str | None = None) -> pd.DataFrame:
+        """People, all or of one family."""
+        frame = self._frame("select_people", {"family_id": family_id})
+        return frame if not frame.empty else pd.DataFrame(
+            columns=["person_id", "family_id", "role", "birth_month", "sex"]
+        )
+
+    def families(self) -> pd.DataFrame:
+        """Families (family_id, area)."""
+        frame = self._frame("select_families")
+        return frame if not frame.empty else pd.DataFrame(columns=["family_id", "area"])
+
+    def lead_periods(self, family_id: str | None = None) -> pd.DataFrame:
+        """Lead-professional periods, all or of one family (lead_to NaT while open)."""
+        frame = self._frame("select_lead_periods", {"family_id": family_id})
+        if frame.empty:
+            frame = pd.DataFrame(columns=["family_id", "lead_from", "lead_to"])
+        frame["lead_from"] = _parse_time_text(frame["lead_from"])
+        frame["lead_to"] = _parse_time_text(frame["lead_to"])
+        return frame
+
+    def agencies(self) -> pd.DataFrame:
+        """Agencies seen in contacts (agency, sector, contacts = contact rows)."""
+        frame = self._frame("select_agencies")
+        return frame if not frame.empty else pd.DataFrame(columns=["agency", "sector", "contacts"])
+
+    def _scalar(self, name: str) -> Any:
+        return self._db.execute(_sql(name)).fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        """people, families, contacts (distinct contact_id), contact_rows, agencies, loads."""
+        names = ["people", "families", "contacts", "contact_rows", "agencies", "loads"]
+        return {name: int(self._scalar(f"count_{name}")) for name in names}
+
+    def date_range(self) -> tuple[datetime | None, datetime | None]:
+        """The first and last contact time, or (None, None) when empty."""
+        first, last = self._db.execute(_sql("date_range")).fetchone()
+        if first is None:
+            return None, None
+        return datetime.strptime(first, _TIME_FORMAT), datetime.strptime(last, _TIME_FORMAT)
+
+    def loads(self) -> pd.DataFrame:
+        """The load log, newest first."""
+        return self._frame("select_loads")
+
+    # -- analysis results ---------------------------------------------------
+    def save_results(self, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:
+        """Replace the stored analysis results with ``frames`` and their ``meta``."""
+        payloads = [
+            (name, frame.reset_index(drop=True).to_json(orient="table", date_format="iso"))
+            for name, frame in frames.items()
+        ]
+        self._db.execute("BEGIN")
+        self._db.execute(_sql("delete_results"))
+        self._db.executemany(_sql("insert_result"), [{"name": n, "payload": p} for n, p in payloads])
+        self._db.execute(_sql("set_results_meta"), {"payload": json.dumps(meta, default=str)})
+        self._db.execute("COMMIT")
+
+    def result(self, name: str) -> pd.DataFrame:
+        """One stored result frame; NotFoundError when the analyses have not stored it."""
+        row = self._db.execute(_sql("select_result"), {"name": name}).fetchone()
+        if row is None:
+            raise NotFoundError(f"no analysis result {name!r} in {self.path}; run `journey analyse`")
+        frame = pd.read_json(StringIO(row[0]), orient="table")
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+                frame[column] = frame[column].dt.tz_localize(None)
+        return frame
+
+    def results_meta(self) -> dict[str, Any] | None:
+        """The stored results' meta, or None when nothing has been analysed yet."""
+        row = self._db.execute(_sql("select_results_meta")).fetchone()
+        return None if row is None else json.loads(row[0])

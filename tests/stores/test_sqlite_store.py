@@ -1,0 +1,71 @@
+"""What only the embedded store does: files, schema versions, URLs."""
+
+import sqlite3
+
+import pytest
+
+from graph_loader.stores import default_store_url, open_store
+from graph_loader.stores.sqlite import SCHEMA_VERSION
+from journey.errors import SchemaVersionError, StoreError, StoreUnavailableError
+
+
+def test_store_is_one_wal_file_with_its_schema_version(tmp_path):
+    path = tmp_path / "j.db"
+    open_store(f"sqlite:///{path}").close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(
+        SCHEMA_VERSION
+    )
+
+
+def test_wrong_schema_version_is_refused(tmp_path):
+    path = tmp_path / "old.db"
+    open_store(f"sqlite:///{path}").close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(SchemaVersionError, match="schema version 0"):
+        open_store(f"sqlite:///{path}")
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE x (y)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="not a journey store"):
+        open_store(f"sqlite:///{path}")
+
+
+def test_not_a_database(tmp_path):
+    path = tmp_path / "text.db"
+    path.write_text("hello")
+    with pytest.raises(StoreError, match="cannot open"):
+        open_store(f"sqlite:///{path}")
+
+
+def test_missing_store_without_create(tmp_path):
+    with pytest.raises(StoreError, match="no such store"):
+        open_store(f"sqlite:///{tmp_path / 'none.db'}", create=False)
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("url", ["neo4j://localhost:7687", "bolt://h:7687", "neo4j+s://x.databases.neo4j.io"])
+def test_neo4j_urls_are_reserved(url):
+    with pytest.raises(StoreUnavailableError, match="not available yet"):
+        open_store(url)
+
+
+def test_unknown_scheme():
+    with pytest.raises(StoreError, match="unknown store URL"):
+        open_store("postgres://x")
+
+
+def test_default_url_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("JOURNEY_STORE", raising=False)
+    assert default_store_url() == "sqlite:///journey.db"
+    monkeypatch.setenv("JOURNEY_STORE", "sqlite:///elsewhere.db")
+    assert default_store_url() == "sqlite:///elsewhere.db"

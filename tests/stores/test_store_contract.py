@@ -1,0 +1,158 @@
+"""The contract every store passes: round trips, idempotent upserts, filters, results.
+
+Parametrised over store factories so that each store implementation runs the
+same suite.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from graph_loader.stores import open_store
+from journey.errors import NotFoundError
+from journey.store import ContactFilter, LoadRecord, Store
+from tests.builders import contacts_frame, lead_periods_frame, people_frame
+
+
+def _sqlite(tmp_path):
+    return open_store(f"sqlite:///{tmp_path / 'contract.db'}")
+
+
+@pytest.fixture(params=[_sqlite], ids=["sqlite"])
+def store(request, tmp_path):
+    opened = request.param(tmp_path)
+    yield opened
+    opened.close()
+
+
+CONTACTS = contacts_frame(
+    [
+        # A police call-out to the household: one contact, two people.
+        ("c1", "p1", "Police", "domestic_incident", "2021-03-01 22:30", None, "F1"),
+        ("c1", "p2", "Police", "domestic_incident", "2021-03-01 22:30", None, "F1"),
+        ("c2", "p2", "School", "school_absence", "2021-03-04", "Police", "F1"),
+        ("c3", "p1", "CSC", "referral", "2021-03-02", "Police", "F1"),
+        ("c4", "p3", "JCP", "work_coach", "2020-12-01", None, "F2"),
+    ]
+)
+PEOPLE = people_frame([("p1", "F1", "adult", "1985-04"), ("p2", "F1", "child", "2012-09"),
+                       ("p3", "F2", "adult", "1990-01")])
+FAMILIES = pd.DataFrame({"family_id": ["F1", "F2"], "area": ["Ward A", "Ward B"]})
+PERIODS = lead_periods_frame([("F1", "2021-04-01", None), ("F2", "2020-01-01", "2020-06-30")])
+
+
+def fill(store: Store) -> None:
+    store.write_families(FAMILIES)
+    store.write_people(PEOPLE)
+    store.write_lead_periods(PERIODS)
+    store.write_contacts(CONTACTS)
+    store.finish_load()
+
+
+def test_implements_the_protocol(store):
+    assert isinstance(store, Store)
+
+
+def test_round_trip_keeps_every_column_and_type(store):
+    fill(store)
+    got = store.contacts()
+    expected = CONTACTS.sort_values(["family_id", "occurred_at", "contact_id", "person_id"])
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True))
+
+
+def test_counts_count_a_multi_person_contact_once(store):
+    fill(store)
+    assert store.counts() == {
+        "people": 3, "families": 2, "contacts": 4, "contact_rows": 5, "agencies": 4, "loads": 0,
+    }
+
+
+def test_writing_twice_changes_nothing(store):
+    fill(store)
+    before = (store.counts(), store.contacts(), store.people(), store.lead_periods())
+    fill(store)
+    after = (store.counts(), store.contacts(), store.people(), store.lead_periods())
+    assert before[0] == after[0]
+    for one, two in zip(before[1:], after[1:], strict=True):
+        pd.testing.assert_frame_equal(one, two)
+
+
+def test_upsert_replaces_a_corrected_row(store):
+    fill(store)
+    corrected = CONTACTS[CONTACTS["contact_id"] == "c4"].assign(contact_type="sanction")
+    store.write_contacts(corrected)
+    got = store.contacts(ContactFilter(family_id="F2"))
+    assert got["contact_type"].tolist() == ["sanction"]
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        (ContactFilter(family_id="F1"), ["c1", "c1", "c3", "c2"]),
+        (ContactFilter(person_id="p2"), ["c1", "c2"]),
+        (ContactFilter(agency="Police"), ["c1", "c1"]),
+        (ContactFilter(area="Ward B"), ["c4"]),
+        (ContactFilter(start=datetime(2021, 3, 2), end=datetime(2021, 3, 4)), ["c3"]),
+        (ContactFilter(family_id="F1", person_id="p1"), ["c1", "c3"]),
+        (ContactFilter(family_id="nobody"), []),
+    ],
+)
+def test_filters(store, where, expected):
+    fill(store)
+    assert store.contacts(where)["contact_id"].tolist() == expected
+
+
+def test_people_families_periods_agencies(store):
+    fill(store)
+    assert store.people("F1")["person_id"].tolist() == ["p1", "p2"]
+    assert store.families()["area"].tolist() == ["Ward A", "Ward B"]
+    periods = store.lead_periods("F1")
+    assert periods["lead_from"].tolist() == [pd.Timestamp("2021-04-01")] and periods["lead_to"].isna().all()
+    agencies = store.agencies().set_index("agency")
+    assert agencies.loc["Police", "contacts"] == 2
+    assert agencies.loc["Children's Social Care", "sector"] == "social care"
+    assert store.date_range() == (datetime(2020, 12, 1), datetime(2021, 3, 4))
+
+
+def test_families_named_only_by_contacts_appear(store):
+    store.write_contacts(CONTACTS)
+    store.finish_load()
+    assert store.families()["family_id"].tolist() == ["F1", "F2"]
+
+
+def test_empty_store_reads(store):
+    assert store.contacts().empty and list(store.contacts().columns)[0] == "contact_id"
+    assert store.date_range() == (None, None)
+    assert store.results_meta() is None
+    with pytest.raises(NotFoundError, match="journey analyse"):
+        store.result("pathways")
+
+
+def test_load_log(store):
+    now = datetime(2026, 1, 1, 12, 0)
+    store.record_load(LoadRecord("in/contacts.csv", now, now, rows_in=10, loaded=8, rejected=2))
+    loads = store.loads()
+    assert loads[["rows_in", "loaded", "rejected"]].values.tolist() == [[10, 8, 2]]
+
+
+def test_results_round_trip(store):
+    frame = pd.DataFrame(
+        {
+            "family_id": ["F1", "F2"],
+            "contacts": [40, 3],
+            "first_crossed": pd.to_datetime(["2021-05-01", None]),
+            "high_contact": [True, False],
+            "peak_contact_ids": [["c1", "c2"], []],
+            "share": [0.5, float("nan")],
+        }
+    )
+    store.save_results({"family_summary": frame}, {"parameters": {"window_days": 365}})
+    got = store.result("family_summary")
+    pd.testing.assert_frame_equal(got, frame)
+    assert store.results_meta() == {"parameters": {"window_days": 365}}
+    store.save_results({"other": frame.head(1)}, {"run": 2})
+    with pytest.raises(NotFoundError):
+        store.result("family_summary")

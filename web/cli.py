@@ -1,0 +1,310 @@
+"""The `journey` command line: a thin adapter that parses options, calls one library function
+and turns the library's errors into one clear line and an exit status.
+
+It lives in the outermost package because it composes all the others
+(generator, loader, analyses, web server).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from journey.errors import InputError, JourneyError
+
+DEMO_STORE = "sqlite:///journey-demo.db"
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, status: int) -> None:
+    click.echo(f"journey: error: {message}", err=True)
+    sys.exit(status)
+
+
+def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's errors into one line on stderr and a non-zero exit, no traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            _fail(str(error), EXIT_BAD_INPUT)
+        except JourneyError as error:
+            _fail(str(error), 1)
+
+    return wrapper
+
+
+@contextmanager
+def _progress_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """A loader progress callback drawing one tqdm bar per file on stderr (off when not a TTY)."""
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        bar = bars.get(name)
+        if bar is None:
+            bar = bars[name] = tqdm(total=total, desc=name, unit=" rows", disable=None, leave=False)
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            bar.close()
+
+
+def _open_store(url: str | None, *, create: bool = True):
+    from graph_loader.stores import open_store
+
+    return open_store(url, create=create)
+
+
+def _taxonomy(path: str | None):
+    from journey.taxonomy import default_taxonomy, load_taxonomy
+
+    return load_taxonomy(path) if path else default_taxonomy()
+
+
+store_option = click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    default=None,
+    help="Store URL: sqlite:///path/to/file.db (default: $JOURNEY_STORE or sqlite:///journey.db).",
+)
+taxonomy_option = click.option(
+    "--taxonomy",
+    "taxonomy_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A taxonomy TOML file replacing the shipped one (agencies, sectors, indicators).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="journey-graph", prog_name="journey")
+def cli() -> None:
+    """Journey graph service: load family contacts with agencies, analyse journeys, serve maps.
+
+    \b
+    A first run:
+      journey demo                      # synthetic population -> load -> analyse -> serve
+    Your own data:
+      journey load exports/ --store sqlite:///council.db
+      journey analyse --store sqlite:///council.db --out analysis/
+      journey serve --store sqlite:///council.db
+    """
+
+
+@cli.command()
+@click.option("--families", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="How many families to generate.")
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="demo-data",
+              show_default=True, help="Folder for contacts.csv, people.csv, families.csv.")
+@handles_errors
+def generate(families: int, seed: int, out_dir: str) -> None:
+    """Generate a synthetic population of families in the data contract.
+
+    \b
+    Example:
+      journey generate --families 40000 --seed 1 --out data/synthetic
+    """
+    from journey.synthetic import generate as make_population
+    from journey.synthetic import write_population
+
+    started = time.perf_counter()
+    population = make_population(families, seed=seed)
+    paths = write_population(population, out_dir)
+    click.echo(
+        f"generated {families:,} families, {len(population.people):,} people, "
+        f"{len(population.contacts):,} contact rows in {time.perf_counter() - started:.1f}s -> "
+        + ", ".join(str(p) for p in paths.values())
+    )
+
+
+def _load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None):
+    from graph_loader.load import load_path
+
+    taxonomy = _taxonomy(taxonomy_path)
+    store = _open_store(store_url)
+    try:
+        started = time.perf_counter()
+        with _progress_bars() as progress:
+            report = load_path(path, store, taxonomy=taxonomy, rejects_dir=rejects_dir, progress=progress)
+        for warning in report.warnings:
+            click.echo(f"journey: warning: {warning}", err=True)
+        for file_report in report.files:
+            click.echo(file_report.line())
+        click.echo(f"loaded into {store.url} in {time.perf_counter() - started:.1f}s")
+        return store
+    except BaseException:
+        store.close()
+        raise
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True))
+@store_option
+@taxonomy_option
+@click.option("--rejects", "rejects_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for <file>.rejects.csv files (default: the current folder).")
+@handles_errors
+def load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None) -> None:
+    """Validate and load contacts (and people, families) into a store.
+
+    PATH is a folder holding contacts.csv (and optionally people.csv and
+    families.csv), or one contacts CSV that carries family_id. Every row is
+    loaded or written to a rejects CSV with its line, rule and reason; one
+    reconciliation line per file says rows in / loaded / rejected. Loading
+    the same data twice leaves the store unchanged.
+
+    \b
+    Example:
+      journey load demo-data/ --store sqlite:///journey.db
+    """
+    _load(path, store_url, taxonomy_path, rejects_dir).close()
+
+
+def _analyse(store, out_dir: str | None, options: dict[str, Any]) -> None:
+    from journey import analysis
+
+    started = time.perf_counter()
+    run = analysis.analyse_store(store, **options)
+    if out_dir:
+        written = analysis.write_outputs(run, out_dir)
+        click.echo(f"wrote {len(written)} files to {out_dir}/")
+    click.echo(run.headline() + f" ({time.perf_counter() - started:.1f}s)")
+
+
+def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The thresholds every analysis takes, as options with the documented defaults."""
+    options = [
+        click.option("--indicator-set", type=click.Choice(["tf2015", "sf2022"]), default="tf2015",
+                     show_default=True, help="Headline indicator set for eligibility."),
+        click.option("--window-days", type=click.IntRange(min=1), default=365, show_default=True,
+                     help="Rolling window of a high-contact journey."),
+        click.option("--min-contacts", type=click.IntRange(min=1), default=30, show_default=True,
+                     help="Contacts within the window that make a journey high-contact."),
+        click.option("--min-agencies", type=click.IntRange(min=1), default=5, show_default=True,
+                     help="Distinct agencies within the window that make it high-contact."),
+        click.option("--by-age", type=click.IntRange(min=1), default=13, show_default=True,
+                     help="Age for the cumulative form of high-contact journeys."),
+        click.option("--parallel-days", type=click.IntRange(min=1), default=30, show_default=True,
+                     help="Days within which another agency's contact makes a contact uncoordinated."),
+        taxonomy_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    options = dict(kwargs)
+    options["taxonomy"] = _taxonomy(options.pop("taxonomy_path"))
+    return options
+
+
+@cli.command()
+@store_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="analysis",
+              show_default=True, help="Folder for the CSV, JSON and Markdown results.")
+@analysis_options
+@handles_errors
+def analyse(store_url: str | None, out_dir: str, **kwargs: Any) -> None:
+    """Analyse every journey in a store; write results to a folder and back to the store.
+
+    Writes high_contact_people.csv, high_contact_families.csv,
+    uncoordinated_families.csv, eligibility.csv, pathways.csv,
+    pathway_ends.csv, variants.csv, intervention_agencies.csv, summary.json
+    and report.md, and stores the results for the web app.
+
+    \b
+    Example:
+      journey analyse --store sqlite:///journey.db --out analysis/ --indicator-set sf2022
+    """
+    store = _open_store(store_url, create=False)
+    try:
+        _analyse(store, out_dir, _options(kwargs))
+    finally:
+        store.close()
+
+
+def _serve(store, host: str, port: int) -> None:
+    from web import create_app
+    from web.server import serve as run_server
+
+    app = create_app({"STORE": store})
+    click.echo(f"serving {store.url} on http://{host}:{port}/ (Ctrl+C to stop)")
+    run_server(app, host=host, port=port)
+
+
+@cli.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@handles_errors
+def serve(store_url: str | None, host: str, port: int) -> None:
+    """Serve the web app (journey maps, families, pathways) on a production WSGI server.
+
+    \b
+    Example:
+      journey serve --store sqlite:///journey.db --port 8080
+    """
+    store = _open_store(store_url, create=False)
+    try:
+        _serve(store, host, port)
+    finally:
+        store.close()
+
+
+@cli.command()
+@click.option("--families", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--store", "store_url", metavar="URL", default=DEMO_STORE, show_default=True)
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), default="demo-data",
+              show_default=True, help="Folder for the generated CSVs.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Stop after analysing.")
+@handles_errors
+def demo(families: int, seed: int, store_url: str, data_dir: str, host: str, port: int,
+         no_serve: bool) -> None:
+    """Generate a synthetic population, load it, analyse it and serve the app.
+
+    \b
+    Example:
+      journey demo --families 500 --no-serve
+    """
+    ctx = click.get_current_context()
+    ctx.invoke(generate, families=families, seed=seed, out_dir=data_dir)
+    store = _load(data_dir, store_url, None, str(Path(data_dir) / "rejects"))
+    try:
+        _analyse(store, "analysis", _options({
+            "indicator_set": "tf2015", "window_days": 365, "min_contacts": 30, "min_agencies": 5,
+            "by_age": 13, "parallel_days": 30, "taxonomy_path": None,
+        }))
+        if not no_serve:
+            _serve(store, host, port)
+    finally:
+        store.close()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="journey")
+
+
+if __name__ == "__main__":
+    main()
