@@ -9,6 +9,7 @@ __all__ = [
     "StoreUnavailableError",
     "SchemaVersionError",
     "NotFoundError",
+    "OutputError",
 ]
 
 
@@ -48,3 +49,7 @@ class SchemaVersionError(StoreError):
 
 class NotFoundError(JourneyError):
     """A family, person or result that does not exist in the store."""
+
+
+class OutputError(JourneyError):
+    """Results that cannot be written (an unwritable folder)."""

@@ -1,0 +1,93 @@
+"""The command line through click's runner: help, errors, exit statuses, and the docs in step."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from web.cli import cli
+
+COMMANDS = sorted(cli.commands)
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_explains_itself_with_an_example(runner, command):
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and f"journey {command}" in result.output
+
+
+def test_readme_documents_every_command_and_option():
+    text = README.read_text()
+    for name, command in cli.commands.items():
+        assert f"`journey {name}" in text, f"README does not document journey {name}"
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--") and opt not in {"--help"}:
+                    assert opt in text, f"README does not mention {opt} of journey {name}"
+
+
+def test_readme_quick_start_has_exactly_the_two_commands():
+    quick = README.read_text().split("## Quick start")[1].split("\n## ")[0]
+    commands = re.findall(r"^(make \w+)", quick, flags=re.MULTILINE)
+    assert commands == ["make demo", "make test"]
+
+
+def write_folder(folder: Path, contacts: str) -> Path:
+    folder.mkdir()
+    (folder / "contacts.csv").write_text(contacts)
+    return folder
+
+
+GOOD = (
+    "contact_id,person_id,family_id,agency,contact_type,occurred_at\n"
+    "c1,p1,F1,Police,incident,2021-01-01\n"
+    "c2,p1,F1,School,exclusion,not-a-date\n"
+)
+
+
+def test_load_prints_reconciliation_and_rejects(runner, tmp_path):
+    folder = write_folder(tmp_path / "in", GOOD)
+    store = f"sqlite:///{tmp_path / 'j.db'}"
+    result = runner.invoke(cli, ["load", str(folder), "--store", store, "--rejects", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "contacts.csv: rows in 2 / loaded 1 / rejected 1" in result.output
+    assert str(tmp_path / "r" / "contacts.rejects.csv") in result.output
+
+
+def test_missing_column_exits_2_and_writes_nothing(runner, tmp_path):
+    folder = write_folder(tmp_path / "in", "contact_id,person_id\nc1,p1\n")
+    db = tmp_path / "j.db"
+    result = runner.invoke(cli, ["load", str(folder), "--store", f"sqlite:///{db}"])
+    assert result.exit_code == 2
+    assert "contacts.csv" in result.output and "agency" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["load", "{tmp}/nowhere"], 2, "does not exist"),
+        (["load", "{tmp}/in", "--store", "neo4j://localhost:7687"], 1, "not available yet"),
+        (["load", "{tmp}/in", "--store", "sqlite:///{tmp}/text.db"], 1, "cannot open as a journey store"),
+        (["analyse", "--store", "sqlite:///{tmp}/absent.db"], 1, "no such store"),
+        (["serve", "--store", "sqlite:///{tmp}/absent.db"], 1, "no such store"),
+        (["load", "{tmp}/in", "--taxonomy", "{tmp}/none.toml"], 1, "cannot read taxonomy"),
+    ],
+)
+def test_errors_are_one_clear_line(runner, tmp_path, args, status, message):
+    write_folder(tmp_path / "in", GOOD)
+    (tmp_path / "text.db").write_text("not sqlite")
+    result = runner.invoke(cli, [a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == status, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
