@@ -44,7 +44,6 @@ CREATE TABLE IF NOT EXISTS contacts (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS contacts_id ON contacts (contact_id, person_id);
 CREATE INDEX IF NOT EXISTS contacts_person ON contacts (person_id, occurred_at);
-CREATE INDEX IF NOT EXISTS contacts_time ON contacts (occurred_at);
 CREATE TABLE IF NOT EXISTS loads (
     load_id      INTEGER PRIMARY KEY,
     source       TEXT NOT NULL,
@@ -88,7 +87,16 @@ ON CONFLICT (contact_id, person_id) DO UPDATE SET
     occurred_at = excluded.occurred_at,
     referred_by = excluded.referred_by,
     service = excluded.service,
-    source_system = excluded.source_system;
+    source_system = excluded.source_system
+-- Rewriting an unchanged row would move it in the clustered index for nothing.
+WHERE contacts.family_id IS NOT excluded.family_id
+   OR contacts.agency IS NOT excluded.agency
+   OR contacts.sector IS NOT excluded.sector
+   OR contacts.contact_type IS NOT excluded.contact_type
+   OR contacts.occurred_at IS NOT excluded.occurred_at
+   OR contacts.referred_by IS NOT excluded.referred_by
+   OR contacts.service IS NOT excluded.service
+   OR contacts.source_system IS NOT excluded.source_system;
 
 -- name: upsert_person
 INSERT INTO people (person_id, family_id, role, birth_month, sex) VALUES (?, ?, ?, ?, ?)

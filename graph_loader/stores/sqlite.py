@@ -39,9 +39,14 @@ def _parse_time_text(values: pd.Series) -> pd.Series:
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> Iterable[tuple]:
-    # None instead of NaN so that SQLite stores NULL.
-    clean = frame[columns].astype(object).where(frame[columns].notna(), None)
-    return clean.itertuples(index=False, name=None)
+    """Row tuples built column by column (much faster than itertuples); NaN becomes NULL."""
+    values = []
+    for column in columns:
+        series = frame[column]
+        if series.isna().any():
+            series = series.astype(object).where(series.notna(), None)
+        values.append(series.tolist())
+    return zip(*values, strict=True)
 
 
 class SQLiteStore:
@@ -122,6 +127,8 @@ class SQLiteStore:
         """Upsert contact rows (contract columns); return how many rows were written."""
         frame = contacts[CONTACT_COLUMNS].copy()
         frame["occurred_at"] = _time_text(frame["occurred_at"])
+        # Writing in clustered-key order turns B-tree inserts into appends.
+        frame = frame.sort_values(["family_id", "occurred_at", "contact_id", "person_id"])
         return self._write("upsert_contact", _rows(frame, CONTACT_COLUMNS))
 
     def write_people(self, people: pd.DataFrame) -> int:
@@ -168,7 +175,11 @@ class SQLiteStore:
     def _frame(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         cursor = self._db.execute(_sql(name), params or {})
         columns = [d[0] for d in cursor.description]
-        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+        rows = cursor.fetchall()
+        if not rows:
+            return pd.DataFrame(columns=columns)
+        # Column-wise construction: far cheaper than from_records on a million tuples.
+        return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
 
     def contacts(self, where: ContactFilter | None = None) -> pd.DataFrame:
         """Contact rows (contract columns) ordered by family_id, occurred_at, contact_id, person_id."""

@@ -1,0 +1,284 @@
+"""Run every analysis over a population and gather the results for files, the store and the web app.
+
+This is the one place that knows all the analysis families; each family
+stays a pure function in its own module (:mod:`journey.high_contact`,
+:mod:`journey.uncoordinated`, :mod:`journey.indicators`,
+:mod:`journey.pathways`, :mod:`journey.intervention`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from journey import high_contact, indicators, intervention, pathways, uncoordinated
+from journey.errors import InputError, OutputError
+from journey.report import render_report
+from journey.store import Store
+from journey.taxonomy import Taxonomy, default_taxonomy
+
+__all__ = ["AnalysisParameters", "AnalysisRun", "analyse", "analyse_store", "write_outputs", "OUTPUT_FILES"]
+
+# The files `journey analyse` writes, and the stored frame each comes from.
+OUTPUT_FILES = {
+    "high_contact_people.csv": "high_contact_people",
+    "high_contact_families.csv": "high_contact_families",
+    "uncoordinated_families.csv": "uncoordinated_families",
+    "eligibility.csv": "eligibility",
+    "pathways.csv": "pathways",
+    "pathway_ends.csv": "pathway_ends",
+    "variants.csv": "variants",
+    "intervention_agencies.csv": "intervention_agencies",
+}
+
+
+@dataclass(frozen=True)
+class AnalysisParameters:
+    """Every threshold the analyses take, with the documented defaults."""
+
+    indicator_set: str = "tf2015"
+    window_days: int = 365
+    min_contacts: int = 30
+    min_agencies: int = 5
+    by_age: int = 13
+    parallel_days: int = 30
+    assessment_days: int = 90
+
+
+@dataclass
+class AnalysisRun:
+    """The results of one run: named frames, a summary, and a readable report."""
+
+    parameters: AnalysisParameters
+    frames: dict[str, pd.DataFrame]
+    summary: dict[str, Any] = field(default_factory=dict)
+    report: str = ""
+
+    def headline(self) -> str:
+        """One line for the terminal."""
+        counts = self.summary["counts"]
+        return (
+            f"analysed {counts['families']:,} families, {counts['contacts']:,} contacts: "
+            f"{counts['high_contact_families']:,} high-contact families, "
+            f"{counts['high_contact_people']:,} high-contact people, "
+            f"{counts['eligible_families']:,} eligible ({counts['not_yet_found']:,} not yet found), "
+            f"{counts['escalated_families']:,} escalated"
+        )
+
+
+def _family_summary(
+    contacts: pd.DataFrame,
+    people: pd.DataFrame,
+    families: pd.DataFrame,
+    high: pd.DataFrame,
+    unco: pd.DataFrame,
+    eligible: pd.DataFrame,
+    escalated: set[str],
+) -> pd.DataFrame:
+    """One row per family joining every family-level result (the web app's family list)."""
+    members = people.groupby("family_id").agg(
+        people=("person_id", "size"), children=("role", lambda r: int((r == "child").sum()))
+    )
+    summary = families[["family_id", "area"]].drop_duplicates("family_id").set_index("family_id")
+    summary = summary.join(members, how="left")
+    in_contacts = contacts.groupby("family_id")["person_id"].nunique().rename("people_in_contacts")
+    summary = summary.join(in_contacts, how="outer")
+    summary["people"] = summary["people"].fillna(summary["people_in_contacts"]).fillna(0).astype(int)
+    summary["children"] = summary["children"].fillna(0).astype(int)
+    summary = summary.drop(columns="people_in_contacts")
+    high_columns = {
+        "total_contacts": "contacts",
+        "total_agencies": "agencies",
+        "first_contact": "first_contact",
+        "last_contact": "last_contact",
+        "peak_contacts": "peak_contacts",
+        "peak_agencies": "peak_agencies",
+        "peak_start": "peak_start",
+        "peak_end": "peak_end",
+        "is_high_contact": "high_contact",
+        "first_crossed": "first_crossed",
+    }
+    summary = summary.join(high.set_index("family_id")[list(high_columns)].rename(columns=high_columns))
+    unco_columns = ["uncoordinated", "uncoordinated_share", "peak_parallel_agencies", "repeat_assessments"]
+    summary = summary.join(unco.set_index("family_id")[unco_columns])
+    elig_columns = [
+        "indicators", "indicator_count", "eligible", "first_eligible",
+        "has_lead_professional", "not_yet_found",
+    ]
+    summary = summary.join(eligible.set_index("family_id")[elig_columns])
+    summary["escalated"] = summary.index.isin(list(escalated))
+    for column in ["contacts", "agencies", "peak_contacts", "peak_agencies", "uncoordinated",
+                   "peak_parallel_agencies", "repeat_assessments", "indicator_count"]:
+        summary[column] = summary[column].fillna(0).astype(int)
+    for column in ["high_contact", "eligible", "has_lead_professional", "not_yet_found"]:
+        summary[column] = summary[column].fillna(False).astype(bool)
+    summary["uncoordinated_share"] = summary["uncoordinated_share"].fillna(0.0)
+    summary["indicators"] = summary["indicators"].fillna("")
+    return summary.rename_axis("family_id").reset_index()
+
+
+def _contacts_per_month(contacts: pd.DataFrame) -> pd.DataFrame:
+    once = contacts.drop_duplicates(["family_id", "contact_id"])
+    months = once["occurred_at"].dt.strftime("%Y-%m")
+    counts = months.value_counts().sort_index()
+    return pd.DataFrame({"month": counts.index, "contacts": counts.to_numpy()})
+
+
+def analyse(
+    contacts: pd.DataFrame,
+    people: pd.DataFrame | None = None,
+    families: pd.DataFrame | None = None,
+    lead_periods: pd.DataFrame | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+    parameters: AnalysisParameters | None = None,
+) -> AnalysisRun:
+    """Run every analysis family over a population.
+
+    Parameters
+    ----------
+    contacts, people, families, lead_periods : DataFrame
+        The contract's frames (see :mod:`journey.contract`); people, families
+        and lead periods may be omitted.
+    taxonomy : Taxonomy, optional
+        The shipped taxonomy by default.
+    parameters : AnalysisParameters, optional
+        Thresholds; the documented defaults when omitted.
+
+    Returns
+    -------
+    AnalysisRun
+        Frames named as in :data:`OUTPUT_FILES` plus ``family_summary``,
+        ``broker_agencies`` and ``contacts_per_month``; a summary dict; a
+        Markdown report.
+    """
+    started = time.perf_counter()
+    taxonomy = taxonomy or default_taxonomy()
+    parameters = parameters or AnalysisParameters()
+    taxonomy.indicator_set(parameters.indicator_set)  # fail early on an unknown set
+    people = people if people is not None else pd.DataFrame(columns=["person_id", "family_id", "role", "birth_month", "sex"])
+    families = families if families is not None else pd.DataFrame({"family_id": contacts["family_id"].unique(), "area": None})
+    lead_periods = lead_periods if lead_periods is not None else pd.DataFrame(columns=["family_id", "lead_from", "lead_to"])
+    timings: dict[str, float] = {}
+
+    def timed(name: str, work):
+        begun = time.perf_counter()
+        result = work()
+        timings[name] = round(time.perf_counter() - begun, 3)
+        return result
+
+    high = timed("high_contact", lambda: high_contact.high_contact(
+        contacts, people, window_days=parameters.window_days, min_contacts=parameters.min_contacts,
+        min_agencies=parameters.min_agencies, by_age=parameters.by_age))
+    unco = timed("uncoordinated", lambda: uncoordinated.uncoordinated(
+        contacts, lead_periods, parallel_days=parameters.parallel_days,
+        assessment_days=parameters.assessment_days, taxonomy=taxonomy))
+    eligible = timed("eligibility", lambda: indicators.eligibility(
+        contacts, lead_periods, taxonomy=taxonomy, indicator_set=parameters.indicator_set,
+        window_days=parameters.window_days))
+    population = timed("intervention", lambda: intervention.population_intervention(contacts, taxonomy=taxonomy))
+    escalated = set(contacts.loc[taxonomy.is_escalation(contacts), "family_id"].unique())
+    family_high = high.families
+    cohorts = {
+        "all": contacts["family_id"].unique(),
+        "high_contact": family_high.loc[family_high["is_high_contact"], "family_id"],
+        "escalated": sorted(escalated),
+        "eligible": eligible.families.loc[eligible.families["eligible"], "family_id"],
+    }
+    paths, ends, variant_frame = timed("pathways", lambda: pathways.cohort_pathways(contacts, cohorts))
+    summary_frame = timed("family_summary", lambda: _family_summary(
+        contacts, people, families, family_high, unco.families, eligible.families, escalated))
+    people_high = high.people
+    people_flag = people_high["is_high_contact"] | people_high.get("high_contact_before_age", False)
+    frames = {
+        "family_summary": summary_frame,
+        "high_contact_people": people_high[people_flag].reset_index(drop=True),
+        "high_contact_families": family_high[family_high["is_high_contact"]].reset_index(drop=True),
+        "uncoordinated_families": unco.families.sort_values(
+            ["uncoordinated", "family_id"], ascending=[False, True]).reset_index(drop=True),
+        "eligibility": eligible.families,
+        "pathways": paths,
+        "pathway_ends": ends,
+        "variants": variant_frame,
+        "intervention_agencies": population.agencies,
+        "broker_agencies": population.brokers,
+        "contacts_per_month": _contacts_per_month(contacts),
+    }
+    counts = {
+        "families": int(contacts["family_id"].nunique()),
+        "people": int(contacts["person_id"].nunique()),
+        "contacts": int(contacts.drop_duplicates(["family_id", "contact_id"]).shape[0]),
+        "contact_rows": len(contacts),
+        "agencies": int(contacts["agency"].nunique()),
+        "high_contact_families": int(family_high["is_high_contact"].sum()),
+        "high_contact_people": int(people_flag.sum()),
+        "eligible_families": int(eligible.families["eligible"].sum()),
+        "not_yet_found": int(eligible.families["not_yet_found"].sum()),
+        "escalated_families": len(escalated),
+        "uncoordinated_contacts": int(unco.families["uncoordinated"].sum()),
+    }
+    run = AnalysisRun(parameters=parameters, frames=frames)
+    run.summary = {
+        "parameters": asdict(parameters),
+        "taxonomy": taxonomy.source,
+        "counts": counts,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_seconds": round(time.perf_counter() - started, 3),
+        "step_seconds": timings,
+    }
+    run.report = render_report(run.summary, frames)
+    return run
+
+
+def analyse_store(store: Store, *, taxonomy: Taxonomy | None = None, **parameters: Any) -> AnalysisRun:
+    """Read a store's population, analyse it, and save the results back for the web app.
+
+    Keyword arguments are the fields of :class:`AnalysisParameters`.
+    """
+    contacts = store.contacts()
+    if contacts.empty:
+        raise InputError(f"{store.url}: the store holds no contacts; load data first with `journey load`")
+    run = analyse(
+        contacts,
+        store.people(),
+        store.families(),
+        store.lead_periods(),
+        taxonomy=taxonomy,
+        parameters=AnalysisParameters(**parameters),
+    )
+    store.save_results(run.frames, run.summary | {"indicator_set": run.parameters.indicator_set})
+    return run
+
+
+def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists (evidence ids) become ';'-joined text so that a CSV cell holds them."""
+    ready = frame.copy()
+    for column in ready.columns:
+        if ready[column].dtype == object and ready[column].map(lambda v: isinstance(v, list | tuple)).any():
+            ready[column] = ready[column].map(
+                lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
+    return ready
+
+
+def write_outputs(run: AnalysisRun, out_dir: str | Path) -> list[Path]:
+    """Write the CSVs, ``summary.json`` and ``report.md`` to ``out_dir``; return their paths."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for file_name, frame_name in OUTPUT_FILES.items():
+            target = out / file_name
+            _csv_ready(run.frames[frame_name]).to_csv(target, index=False, date_format="%Y-%m-%d")
+            written.append(target)
+        (out / "summary.json").write_text(json.dumps(run.summary, indent=2, default=str) + "\n")
+        (out / "report.md").write_text(run.report)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot write analysis results ({error.strerror})") from None
+    return [*written, out / "summary.json", out / "report.md"]
