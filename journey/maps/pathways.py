@@ -1,0 +1,214 @@
+"""The pathways map: the population's directly-follows graph between agencies.
+
+Agencies are placed left to right by their typical order in journeys. The
+order is the SpringRank potential of the flow graph: each transition A → B
+pulls B one step to the right of A, weighted by its count, and the positions
+that best satisfy all pulls (a small linear least-squares problem) put the
+agencies that families meet first on the left. Agencies are then packed into
+columns and ordered within each column by the mean height of their
+neighbours further left, which keeps crossings down.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from journey.maps.page import JourneyMap, base_options, new_network, render_page
+from journey.maps.style import LegendItem, sector_colour, sector_legend
+from journey.maps.text import plain_text, plural, require_columns
+from journey.taxonomy import Taxonomy, default_taxonomy
+
+__all__ = ["pathways_map", "typical_order"]
+
+COLUMN_GAP = 380
+ROW_GAP = 150
+_COLUMNS = ["from_agency", "to_agency", "transitions", "families", "median_days"]
+
+
+def typical_order(flows: pd.DataFrame, agencies: list[str]) -> np.ndarray:
+    """The SpringRank potential of each agency: higher means later in journeys.
+
+    Solves ``min Σ w_ab (s_b - s_a - 1)² + α Σ s²`` over the flows
+    ``from_agency → to_agency`` weighted by ``transitions``.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"from_agency": ["A", "B"], "to_agency": ["B", "C"],
+    ...                       "transitions": [10, 10]})
+    >>> s = typical_order(flows, ["A", "B", "C"])
+    >>> bool(s[0] < s[1] < s[2])
+    True
+    """
+    index = {name: i for i, name in enumerate(agencies)}
+    n = len(agencies)
+    weights = np.zeros((n, n))
+    if len(flows):
+        np.add.at(
+            weights,
+            (flows["from_agency"].map(index).to_numpy(), flows["to_agency"].map(index).to_numpy()),
+            flows["transitions"].to_numpy(dtype=float),
+        )
+    out_weight, in_weight = weights.sum(axis=1), weights.sum(axis=0)
+    laplacian = np.diag(out_weight + in_weight) - weights - weights.T
+    alpha = 1e-3 * max(float(weights.sum()) / max(n, 1), 1.0)
+    return np.linalg.solve(laplacian + alpha * np.eye(n), in_weight - out_weight)
+
+
+def _layout(flows: pd.DataFrame, agencies: list[str]) -> dict[str, tuple[float, float]]:
+    potential = typical_order(flows, agencies)
+    order = sorted(range(len(agencies)), key=lambda i: (potential[i], agencies[i]))
+    columns = max(1, round(math.sqrt(len(agencies))))
+    column_of = {agencies[i]: rank * columns // len(agencies) for rank, i in enumerate(order)}
+    positions: dict[str, tuple[float, float]] = {}
+    for column in range(columns):
+        here = [agencies[i] for i in order if column_of[agencies[i]] == column]
+        earlier = flows[flows["from_agency"].isin(positions) & flows["to_agency"].isin(here)]
+        earlier = earlier.assign(
+            wy=earlier["from_agency"].map(lambda a: positions[a][1]) * earlier["transitions"]
+        )
+        sums = earlier.groupby("to_agency")[["wy", "transitions"]].sum()
+        centre = (sums["wy"] / sums["transitions"]).to_dict()
+        here.sort(key=lambda a: (centre.get(a, 0.0), a))
+        for k, agency in enumerate(here):
+            positions[agency] = (column * COLUMN_GAP, (k - (len(here) - 1) / 2) * ROW_GAP)
+    return positions
+
+
+def _days(value, unit: str = "d") -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{round(float(value)):,}{unit}"
+
+
+def _count(value) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
+def _agency_title(agency: str, sector: str, flows, loops, ends) -> str:
+    outgoing = flows.loc[flows["from_agency"] == agency, "transitions"].sum()
+    incoming = flows.loc[flows["to_agency"] == agency, "transitions"].sum()
+    lines = [
+        f"{plain_text(agency)} ({plain_text(sector)} sector)",
+        f"Transitions in: {int(incoming):,} · out: {int(outgoing):,}",
+    ]
+    for loop in loops[loops["from_agency"] == agency].itertuples(index=False):
+        lines.append(
+            f"Next contact with {plain_text(agency)} again: {_count(loop.transitions)} "
+            f"transitions, median {_days(loop.median_days)}"
+        )
+    if ends is not None:
+        for row in ends[ends["agency"] == agency].itertuples(index=False):
+            lines.append(
+                f"Journeys starting here: {_count(row.starts)} · ending here: {_count(row.ends)}"
+            )
+    return "\n".join(lines)
+
+
+def pathways_map(
+    pathways: pd.DataFrame,
+    *,
+    min_transitions: int = 1,
+    ends: pd.DataFrame | None = None,
+    assets: str = "inline",
+    title: str = "Typical pathways between agencies",
+    taxonomy: Taxonomy | None = None,
+    show_legend: bool | None = None,
+) -> JourneyMap:
+    """Draw the directly-follows graph between agencies.
+
+    Parameters
+    ----------
+    pathways : DataFrame
+        ``from_agency, to_agency, transitions, families, median_days``.
+    min_transitions : int, default 1
+        Pathways with fewer transitions are hidden.
+    ends : DataFrame, optional
+        ``agency, starts, ends``: how many journeys start and end with each agency,
+        shown in its tooltip.
+    assets, title, show_legend
+        As for :func:`journey.maps.swimlane_map`.
+    taxonomy : Taxonomy, optional
+        Gives each agency's sector; the shipped taxonomy by default.
+
+    Returns
+    -------
+    JourneyMap
+        Self-transitions (A → A) are not drawn; they are in the agency's tooltip.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"from_agency": ["Police", "School", "Police"],
+    ...     "to_agency": ["School", "Police", "Police"], "transitions": [1204, 3, 50],
+    ...     "families": [980, 3, 40], "median_days": [21.0, 5.0, 9.0]})
+    >>> journey_map = pathways_map(flows, min_transitions=5)
+    >>> [e["label"] for e in journey_map.edges]
+    ['1,204 · 21d']
+    """
+    taxonomy = taxonomy or default_taxonomy()
+    require_columns(pathways, _COLUMNS, "pathways")
+    if ends is not None:
+        require_columns(ends, ["agency", "starts", "ends"], "ends")
+    kept = pathways[pathways["transitions"].notna() & (pathways["transitions"] >= min_transitions)]
+    loops = kept[kept["from_agency"] == kept["to_agency"]]
+    flows = kept[kept["from_agency"] != kept["to_agency"]].reset_index(drop=True)
+    names = set(kept["from_agency"]) | set(kept["to_agency"])
+    if ends is not None:
+        active = ends[(ends["starts"].fillna(0) > 0) | (ends["ends"].fillna(0) > 0)]
+        names |= set(active["agency"])
+    agencies = sorted(names, key=str)
+    positions = _layout(flows, agencies)
+    net = new_network(directed=True)
+    net.options = base_options(drag_nodes=True)
+    net.options["edges"]["smooth"] = {"type": "curvedCW", "roundness": 0.15}
+    net.options["edges"]["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.6}}
+    # vis scales width and label size with the transitions; labels of small pathways are
+    # drawn only when zoomed in far enough to read them, which keeps the overview legible.
+    net.options["edges"]["scaling"] = {
+        "min": 1, "max": 10,
+        "label": {"enabled": True, "min": 8, "max": 18, "maxVisible": 30, "drawThreshold": 9},
+    }
+    volume = {a: 0.0 for a in agencies}
+    for column in ("from_agency", "to_agency"):
+        for agency, total in kept.groupby(column)["transitions"].sum().items():
+            volume[agency] += float(total)
+    largest_volume = max(volume.values(), default=0.0) or 1.0
+    node_id = {}
+    for i, agency in enumerate(agencies):
+        sector = taxonomy.sector_of(agency)
+        node_id[agency] = f"agency-{i}"
+        x, y = positions[agency]
+        net.add_node(
+            f"agency-{i}", label=plain_text(agency, limit=40), shape="dot",
+            color={"background": sector_colour(sector), "border": "#1f2933"},
+            size=round(10 + 20 * math.sqrt(volume[agency] / largest_volume), 1),
+            font={"size": 15, "strokeWidth": 4, "strokeColor": "#ffffff"},
+            x=float(x), y=float(y), title=_agency_title(agency, sector, flows, loops, ends),
+            kind="agency", agency=plain_text(agency),
+        )
+    for k, flow in enumerate(flows.itertuples(index=False)):
+        source, target = plain_text(flow.from_agency), plain_text(flow.to_agency)
+        net.add_edge(
+            node_id[flow.from_agency], node_id[flow.to_agency], id=f"flow-{k}",
+            label=f"{_count(flow.transitions)} · {_days(flow.median_days)}",
+            value=float(flow.transitions),
+            color={"color": sector_colour(taxonomy.sector_of(flow.from_agency)), "opacity": 0.6},
+            title=f"{source} → {target}: {_count(flow.transitions)} transitions by "
+            f"{_count(flow.families)} families; median {_days(flow.median_days, unit=' days')}",
+        )
+    hidden = int((pathways["transitions"].fillna(0) < min_transitions).sum())
+    note = None
+    if not agencies:
+        note = f"No pathways with at least {plural(min_transitions, 'transition')}."
+    elif hidden:
+        note = (f"Showing pathways with at least {plural(min_transitions, 'transition')}; "
+                f"{plural(hidden, 'smaller pathway')} hidden.")
+    legend = sector_legend([taxonomy.sector_of(a) for a in agencies], taxonomy)
+    legend += [
+        LegendItem("Agency (size: transitions in and out)", "#FFFFFF", "dot", "node"),
+        LegendItem("Families moving from one agency to the next (width: transitions; "
+                   "label: transitions · median days)", "#8792a2", "line", "edge"),
+    ]
+    page, nodes, edges = render_page(net, title=title, assets=assets, decor=None, legend=legend,
+                                     note=note, show_legend=show_legend)
+    return JourneyMap(page, nodes, edges, False, note, legend)
