@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 
 from journey import high_contact, indicators, intervention, pathways, uncoordinated
+from journey.event_log import agency_journeys
+from journey.journeys import prepare
 from journey.errors import InputError, OutputError
 from journey.report import render_report
 from journey.store import Store
@@ -117,7 +119,7 @@ def _family_summary(
                    "peak_parallel_agencies", "repeat_assessments", "indicator_count"]:
         summary[column] = summary[column].fillna(0).astype(int)
     for column in ["high_contact", "eligible", "has_lead_professional", "not_yet_found"]:
-        summary[column] = summary[column].fillna(False).astype(bool)
+        summary[column] = summary[column].astype("boolean").fillna(False).astype(bool)
     summary["uncoordinated_share"] = summary["uncoordinated_share"].fillna(0.0)
     summary["indicators"] = summary["indicators"].fillna("")
     return summary.rename_axis("family_id").reset_index()
@@ -173,16 +175,20 @@ def analyse(
         timings[name] = round(time.perf_counter() - begun, 3)
         return result
 
+    # Each family's timeline and agency journey are built once and shared.
+    prepared = timed("prepare", lambda: prepare(contacts))
+    journeys = timed("agency_journeys", lambda: agency_journeys(contacts))
     high = timed("high_contact", lambda: high_contact.high_contact(
-        contacts, people, window_days=parameters.window_days, min_contacts=parameters.min_contacts,
+        prepared, people, window_days=parameters.window_days, min_contacts=parameters.min_contacts,
         min_agencies=parameters.min_agencies, by_age=parameters.by_age))
     unco = timed("uncoordinated", lambda: uncoordinated.uncoordinated(
-        contacts, lead_periods, parallel_days=parameters.parallel_days,
+        prepared, lead_periods, parallel_days=parameters.parallel_days,
         assessment_days=parameters.assessment_days, taxonomy=taxonomy))
     eligible = timed("eligibility", lambda: indicators.eligibility(
-        contacts, lead_periods, taxonomy=taxonomy, indicator_set=parameters.indicator_set,
+        prepared, lead_periods, taxonomy=taxonomy, indicator_set=parameters.indicator_set,
         window_days=parameters.window_days))
-    population = timed("intervention", lambda: intervention.population_intervention(contacts, taxonomy=taxonomy))
+    population = timed("intervention", lambda: intervention.population_intervention(
+        contacts, taxonomy=taxonomy, journeys=journeys))
     escalated = set(contacts.loc[taxonomy.is_escalation(contacts), "family_id"].unique())
     family_high = high.families
     cohorts = {
@@ -191,11 +197,12 @@ def analyse(
         "escalated": sorted(escalated),
         "eligible": eligible.families.loc[eligible.families["eligible"], "family_id"],
     }
-    paths, ends, variant_frame = timed("pathways", lambda: pathways.cohort_pathways(contacts, cohorts))
+    paths, ends, variant_frame = timed("pathways", lambda: pathways.cohort_pathways(journeys, cohorts))
     summary_frame = timed("family_summary", lambda: _family_summary(
         contacts, people, families, family_high, unco.families, eligible.families, escalated))
     people_high = high.people
-    people_flag = people_high["is_high_contact"] | people_high.get("high_contact_before_age", False)
+    before_age = people_high["high_contact_before_age"].astype("boolean").fillna(False)
+    people_flag = people_high["is_high_contact"].astype(bool) | before_age.astype(bool)
     frames = {
         "family_summary": summary_frame,
         "high_contact_people": people_high[people_flag].reset_index(drop=True),
