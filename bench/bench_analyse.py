@@ -1,4 +1,4 @@
-"""The whole `journey analyse` (read the store, every analysis, write files and results) at 100k and 1M rows."""
+"""The whole `journey analyse` (read, analyse, write files and results) at 100k and 1M rows."""
 
 from __future__ import annotations
 
@@ -24,16 +24,22 @@ def run() -> list[Measurement]:
             contacts = store.contacts()
             people, families_frame, periods = store.people(), store.families(), store.lead_periods()
             rows = len(contacts)
-            results.append(measure(f"read all {rows:,} contact rows from the store", store.contacts, repeat=3))
-            results.append(measure(
-                f"analyses only, {rows:,} rows (in memory)",
-                lambda c=contacts, p=people, f=families_frame, lp=periods: analyse(c, p, f, lp),
-                repeat=3,
-            ))
+            results.append(
+                measure(f"read all {rows:,} contact rows from the store", store.contacts, repeat=3)
+            )
+            results.append(
+                measure(
+                    f"analyses only, {rows:,} rows (in memory)",
+                    lambda c=contacts, p=people, f=families_frame, lp=periods: analyse(c, p, f, lp),
+                    repeat=3,
+                )
+            )
 
             def whole(store=store, out=root / f"out-{label}") -> None:
                 write_outputs(analyse_store(store), out)
 
-            results.append(measure(f"whole journey analyse, {rows:,} rows", whole, repeat=3, target_s=target))
+            results.append(
+                measure(f"whole journey analyse, {rows:,} rows", whole, repeat=3, target_s=target)
+            )
             store.close()
     return results

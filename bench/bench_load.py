@@ -31,6 +31,8 @@ def run() -> list[Measurement]:
                 load_path(data, store, rejects_dir=root)
                 store.close()
 
-            results.append(measure(f"load {rows:,} contact rows into a new store", load, repeat=3, setup=fresh))
+            results.append(
+                measure(f"load {rows:,} contact rows into a new store", load, repeat=3, setup=fresh)
+            )
             results.append(measure(f"reload the same {rows:,} rows (idempotent)", load, repeat=3))
     return results

@@ -1,1 +1,1 @@
-"""Ingest: read agency exports, validate them against the contract, normalise, write to a graph store."""
+"""Ingest: read agency exports, validate them against the contract, write them to a store."""

@@ -181,12 +181,17 @@ def load_path(
     if "people" in raw:
         people_checked = validate_people(raw["people"], source=str(inputs["people"]))
     if "families" in raw:
-        families_checked, periods = validate_families(raw["families"], source=str(inputs["families"]))
+        families_checked, periods = validate_families(
+            raw["families"], source=str(inputs["families"])
+        )
     person_family = None
     if people_checked is not None:
         person_family = people_checked.valid.set_index("person_id")["family_id"]
     contacts_checked = validate_contacts(
-        raw["contacts"], source=str(inputs["contacts"]), taxonomy=taxonomy, person_family=person_family
+        raw["contacts"],
+        source=str(inputs["contacts"]),
+        taxonomy=taxonomy,
+        person_family=person_family,
     )
 
     steps = [

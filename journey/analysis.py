@@ -18,14 +18,21 @@ from typing import Any
 import pandas as pd
 
 from journey import high_contact, indicators, intervention, pathways, uncoordinated
+from journey.errors import InputError, OutputError
 from journey.event_log import agency_journeys
 from journey.journeys import prepare
-from journey.errors import InputError, OutputError
 from journey.report import render_report
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
 
-__all__ = ["AnalysisParameters", "AnalysisRun", "analyse", "analyse_store", "write_outputs", "OUTPUT_FILES"]
+__all__ = [
+    "AnalysisParameters",
+    "AnalysisRun",
+    "analyse",
+    "analyse_store",
+    "write_outputs",
+    "OUTPUT_FILES",
+]
 
 # The files `journey analyse` writes, and the stored frame each comes from.
 OUTPUT_FILES = {
@@ -69,7 +76,8 @@ class AnalysisRun:
             f"analysed {counts['families']:,} families, {counts['contacts']:,} contacts: "
             f"{counts['high_contact_families']:,} high-contact families, "
             f"{counts['high_contact_people']:,} high-contact people, "
-            f"{counts['eligible_families']:,} eligible ({counts['not_yet_found']:,} not yet found), "
+            f"{counts['eligible_families']:,} eligible "
+            f"({counts['not_yet_found']:,} not yet found), "
             f"{counts['escalated_families']:,} escalated"
         )
 
@@ -91,7 +99,9 @@ def _family_summary(
     summary = summary.join(members, how="left")
     in_contacts = contacts.groupby("family_id")["person_id"].nunique().rename("people_in_contacts")
     summary = summary.join(in_contacts, how="outer")
-    summary["people"] = summary["people"].fillna(summary["people_in_contacts"]).fillna(0).astype(int)
+    summary["people"] = (
+        summary["people"].fillna(summary["people_in_contacts"]).fillna(0).astype(int)
+    )
     summary["children"] = summary["children"].fillna(0).astype(int)
     summary = summary.drop(columns="people_in_contacts")
     high_columns = {
@@ -106,17 +116,36 @@ def _family_summary(
         "is_high_contact": "high_contact",
         "first_crossed": "first_crossed",
     }
-    summary = summary.join(high.set_index("family_id")[list(high_columns)].rename(columns=high_columns))
-    unco_columns = ["uncoordinated", "uncoordinated_share", "peak_parallel_agencies", "repeat_assessments"]
+    summary = summary.join(
+        high.set_index("family_id")[list(high_columns)].rename(columns=high_columns)
+    )
+    unco_columns = [
+        "uncoordinated",
+        "uncoordinated_share",
+        "peak_parallel_agencies",
+        "repeat_assessments",
+    ]
     summary = summary.join(unco.set_index("family_id")[unco_columns])
     elig_columns = [
-        "indicators", "indicator_count", "eligible", "first_eligible",
-        "has_lead_professional", "not_yet_found",
+        "indicators",
+        "indicator_count",
+        "eligible",
+        "first_eligible",
+        "has_lead_professional",
+        "not_yet_found",
     ]
     summary = summary.join(eligible.set_index("family_id")[elig_columns])
     summary["escalated"] = summary.index.isin(list(escalated))
-    for column in ["contacts", "agencies", "peak_contacts", "peak_agencies", "uncoordinated",
-                   "peak_parallel_agencies", "repeat_assessments", "indicator_count"]:
+    for column in [
+        "contacts",
+        "agencies",
+        "peak_contacts",
+        "peak_agencies",
+        "uncoordinated",
+        "peak_parallel_agencies",
+        "repeat_assessments",
+        "indicator_count",
+    ]:
         summary[column] = summary[column].fillna(0).astype(int)
     for column in ["high_contact", "eligible", "has_lead_professional", "not_yet_found"]:
         summary[column] = summary[column].astype("boolean").fillna(False).astype(bool)
@@ -164,9 +193,21 @@ def analyse(
     taxonomy = taxonomy or default_taxonomy()
     parameters = parameters or AnalysisParameters()
     taxonomy.indicator_set(parameters.indicator_set)  # fail early on an unknown set
-    people = people if people is not None else pd.DataFrame(columns=["person_id", "family_id", "role", "birth_month", "sex"])
-    families = families if families is not None else pd.DataFrame({"family_id": contacts["family_id"].unique(), "area": None})
-    lead_periods = lead_periods if lead_periods is not None else pd.DataFrame(columns=["family_id", "lead_from", "lead_to"])
+    people = (
+        people
+        if people is not None
+        else pd.DataFrame(columns=["person_id", "family_id", "role", "birth_month", "sex"])
+    )
+    families = (
+        families
+        if families is not None
+        else pd.DataFrame({"family_id": contacts["family_id"].unique(), "area": None})
+    )
+    lead_periods = (
+        lead_periods
+        if lead_periods is not None
+        else pd.DataFrame(columns=["family_id", "lead_from", "lead_to"])
+    )
     timings: dict[str, float] = {}
 
     def timed(name: str, work):
@@ -178,17 +219,43 @@ def analyse(
     # Each family's timeline and agency journey are built once and shared.
     prepared = timed("prepare", lambda: prepare(contacts))
     journeys = timed("agency_journeys", lambda: agency_journeys(contacts))
-    high = timed("high_contact", lambda: high_contact.high_contact(
-        prepared, people, window_days=parameters.window_days, min_contacts=parameters.min_contacts,
-        min_agencies=parameters.min_agencies, by_age=parameters.by_age))
-    unco = timed("uncoordinated", lambda: uncoordinated.uncoordinated(
-        prepared, lead_periods, parallel_days=parameters.parallel_days,
-        assessment_days=parameters.assessment_days, taxonomy=taxonomy))
-    eligible = timed("eligibility", lambda: indicators.eligibility(
-        prepared, lead_periods, taxonomy=taxonomy, indicator_set=parameters.indicator_set,
-        window_days=parameters.window_days))
-    population = timed("intervention", lambda: intervention.population_intervention(
-        contacts, taxonomy=taxonomy, journeys=journeys))
+    high = timed(
+        "high_contact",
+        lambda: high_contact.high_contact(
+            prepared,
+            people,
+            window_days=parameters.window_days,
+            min_contacts=parameters.min_contacts,
+            min_agencies=parameters.min_agencies,
+            by_age=parameters.by_age,
+        ),
+    )
+    unco = timed(
+        "uncoordinated",
+        lambda: uncoordinated.uncoordinated(
+            prepared,
+            lead_periods,
+            parallel_days=parameters.parallel_days,
+            assessment_days=parameters.assessment_days,
+            taxonomy=taxonomy,
+        ),
+    )
+    eligible = timed(
+        "eligibility",
+        lambda: indicators.eligibility(
+            prepared,
+            lead_periods,
+            taxonomy=taxonomy,
+            indicator_set=parameters.indicator_set,
+            window_days=parameters.window_days,
+        ),
+    )
+    population = timed(
+        "intervention",
+        lambda: intervention.population_intervention(
+            contacts, taxonomy=taxonomy, journeys=journeys
+        ),
+    )
     escalated = set(contacts.loc[taxonomy.is_escalation(contacts), "family_id"].unique())
     family_high = high.families
     cohorts = {
@@ -197,9 +264,15 @@ def analyse(
         "escalated": sorted(escalated),
         "eligible": eligible.families.loc[eligible.families["eligible"], "family_id"],
     }
-    paths, ends, variant_frame = timed("pathways", lambda: pathways.cohort_pathways(journeys, cohorts))
-    summary_frame = timed("family_summary", lambda: _family_summary(
-        contacts, people, families, family_high, unco.families, eligible.families, escalated))
+    paths, ends, variant_frame = timed(
+        "pathways", lambda: pathways.cohort_pathways(journeys, cohorts)
+    )
+    summary_frame = timed(
+        "family_summary",
+        lambda: _family_summary(
+            contacts, people, families, family_high, unco.families, eligible.families, escalated
+        ),
+    )
     people_high = high.people
     before_age = people_high["high_contact_before_age"].astype("boolean").fillna(False)
     people_flag = people_high["is_high_contact"].astype(bool) | before_age.astype(bool)
@@ -208,7 +281,8 @@ def analyse(
         "high_contact_people": people_high[people_flag].reset_index(drop=True),
         "high_contact_families": family_high[family_high["is_high_contact"]].reset_index(drop=True),
         "uncoordinated_families": unco.families.sort_values(
-            ["uncoordinated", "family_id"], ascending=[False, True]).reset_index(drop=True),
+            ["uncoordinated", "family_id"], ascending=[False, True]
+        ).reset_index(drop=True),
         "eligibility": eligible.families,
         "pathways": paths,
         "pathway_ends": ends,
@@ -243,14 +317,18 @@ def analyse(
     return run
 
 
-def analyse_store(store: Store, *, taxonomy: Taxonomy | None = None, **parameters: Any) -> AnalysisRun:
+def analyse_store(
+    store: Store, *, taxonomy: Taxonomy | None = None, **parameters: Any
+) -> AnalysisRun:
     """Read a store's population, analyse it, and save the results back for the web app.
 
     Keyword arguments are the fields of :class:`AnalysisParameters`.
     """
     contacts = store.contacts()
     if contacts.empty:
-        raise InputError(f"{store.url}: the store holds no contacts; load data first with `journey load`")
+        raise InputError(
+            f"{store.url}: the store holds no contacts; load data first with `journey load`"
+        )
     run = analyse(
         contacts,
         store.people(),
@@ -267,7 +345,10 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """Lists (evidence ids) become ';'-joined text so that a CSV cell holds them."""
     ready = frame.copy()
     for column in ready.columns:
-        if ready[column].dtype == object and ready[column].map(lambda v: isinstance(v, list | tuple)).any():
+        if (
+            ready[column].dtype == object
+            and ready[column].map(lambda v: isinstance(v, list | tuple)).any()
+        ):
             ready[column] = ready[column].map(
                 lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v
             )

@@ -145,7 +145,7 @@ RULES = {
 
 @dataclass
 class Validated:
-    """Rows that passed (normalised), rows that failed (with ``line``, ``rule``, ``reason``), warnings."""
+    """Rows that passed (normalised), rows that failed (``line``, ``rule``, ``reason``)."""
 
     valid: pd.DataFrame
     rejects: pd.DataFrame
@@ -156,7 +156,7 @@ _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
 
 def parse_times(values: pd.Series) -> pd.Series:
-    """Parse ISO 8601 dates and date-times to naive Europe/London wall-clock times; NaT when unparseable.
+    """Parse ISO 8601 dates and date-times to naive Europe/London wall-clock times (NaT if bad).
 
     Examples
     --------
@@ -273,7 +273,9 @@ def validate_contacts(
     duplicate = key.duplicated() & check.ok
     check.check(duplicate, "C108")
     if duplicate.any():
-        check.reason[duplicate] = "C108: " + RULES["C108"] + " (" + first_line[duplicate].astype(str) + ")"
+        check.reason[duplicate] = (
+            "C108: " + RULES["C108"] + " (" + first_line[duplicate].astype(str) + ")"
+        )
 
     ok = check.ok
     agency, sector, unknown = taxonomy.normalise_agencies(frame.loc[ok, "agency"])
@@ -321,7 +323,9 @@ def validate_people(raw: pd.DataFrame, *, source: str) -> Validated:
     check.check(_blank(frame["person_id"]), "P101")
     check.check(_blank(frame["family_id"]), "P102")
     birth = _clean_text(frame["birth_month"])
-    bad_birth = birth.notna() & ~birth.astype("string").str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False)
+    bad_birth = birth.notna() & ~birth.astype("string").str.fullmatch(
+        r"\d{4}-(0[1-9]|1[0-2])"
+    ).fillna(False)
     check.check(bad_birth.astype(bool), "P103")
     role = _clean_text(frame["role"])
     role = role.where(role.isna(), role.astype("string").str.lower())
@@ -378,5 +382,3 @@ def empty_contacts() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype=object) for c in CONTACT_COLUMNS})
     frame["occurred_at"] = pd.Series(dtype="datetime64[ns]")
     return frame
-
-

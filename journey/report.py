@@ -23,7 +23,9 @@ def _table(frame: pd.DataFrame, columns: list[str], limit: int = 10) -> str:
         return str(value).replace("|", "\\|")
 
     lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in shown.itertuples(index=False)]
+    lines += [
+        "| " + " | ".join(cell(v) for v in row) + " |" for row in shown.itertuples(index=False)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -57,7 +59,13 @@ def render_report(summary: dict[str, Any], frames: dict[str, pd.DataFrame]) -> s
         "## Most uncoordinated families\n",
         _table(
             frames["uncoordinated_families"],
-            ["family_id", "contacts", "uncoordinated", "uncoordinated_share", "peak_parallel_agencies"],
+            [
+                "family_id",
+                "contacts",
+                "uncoordinated",
+                "uncoordinated_share",
+                "peak_parallel_agencies",
+            ],
         ),
         "## Typical pathways (all families)\n",
         _table(all_paths, ["from_agency", "to_agency", "transitions", "families", "median_days"]),
@@ -66,8 +74,11 @@ def render_report(summary: dict[str, Any], frames: dict[str, pd.DataFrame]) -> s
         "## Early-warning agencies (escalation)\n",
         _table(
             frames["intervention_agencies"],
-            [c for c in ["agency", "share_seen_first", "median_lead_days", "lift"]
-             if c in frames["intervention_agencies"].columns],
+            [
+                c
+                for c in ["agency", "share_seen_first", "median_lead_days", "lift"]
+                if c in frames["intervention_agencies"].columns
+            ],
         ),
     ]
     return "\n".join(parts)

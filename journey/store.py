@@ -73,7 +73,7 @@ class Store(Protocol):
 
     # -- reads --------------------------------------------------------------
     def contacts(self, where: ContactFilter | None = None) -> pd.DataFrame:
-        """Contact rows (contract columns) ordered by family_id, occurred_at, contact_id, person_id."""
+        """Contact rows (contract columns) in journey order: family, time, contact, person."""
 
     def people(self, family_id: str | None = None) -> pd.DataFrame:
         """People, all or of one family."""
@@ -98,7 +98,7 @@ class Store(Protocol):
 
     # -- analysis results ---------------------------------------------------
     def save_results(self, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:
-        """Replace the stored analysis results with ``frames`` and their ``meta`` (parameters, counts)."""
+        """Replace the stored results with ``frames`` and their ``meta`` (parameters, counts)."""
 
     def result(self, name: str) -> pd.DataFrame:
         """One stored result frame; raises NotFoundError when there is none."""

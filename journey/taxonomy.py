@@ -1,4 +1,4 @@
-"""The taxonomy: agency names to canonical agencies and sectors, and contacts to headline indicators."""
+"""The taxonomy: agency names to canonical agencies and sectors; contacts to indicators."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ class IndicatorRule:
     contact_types: frozenset[str] = frozenset()
 
     def matches(self, sector: str, contact_type: str) -> bool:
-        """Whether a contact of ``contact_type`` with an agency of ``sector`` evidences the indicator."""
+        """Whether a ``contact_type`` contact with a ``sector`` agency evidences the indicator."""
         return (not self.sectors or sector in self.sectors) and (
             not self.contact_types or contact_type in self.contact_types
         )
@@ -174,7 +174,9 @@ def _read_rules(set_name: str, raw: list[dict], indicators: dict[str, str], wher
     for rule in raw:
         indicator = rule.get("indicator")
         if indicator not in indicators:
-            raise TaxonomyError(f"{where}: rule in set {set_name!r} names unknown indicator {indicator!r}")
+            raise TaxonomyError(
+                f"{where}: rule in set {set_name!r} names unknown indicator {indicator!r}"
+            )
         rules.append(
             IndicatorRule(
                 indicator=indicator,

@@ -1,4 +1,4 @@
-"""Every query the stores run, named and parameterised: SQL for the embedded store, Cypher for Neo4j.
+"""Every query the stores run, named and parameterised: SQL (embedded store), Cypher (Neo4j).
 
 Each backend keeps its queries in one file (``sqlite.sql``, ``neo4j.cypher``),
 one query per block introduced by a ``-- name: <query name>`` line (``//

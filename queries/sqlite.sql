@@ -162,16 +162,24 @@ ORDER BY family_id, occurred_at, contact_id, person_id;
 
 -- name: select_people
 SELECT person_id, family_id, role, birth_month, sex FROM people
-WHERE (:family_id IS NULL OR family_id = :family_id)
 ORDER BY family_id, person_id;
+
+-- name: select_people_of_family
+SELECT person_id, family_id, role, birth_month, sex FROM people
+WHERE family_id = :family_id
+ORDER BY person_id;
 
 -- name: select_families
 SELECT family_id, area FROM families ORDER BY family_id;
 
 -- name: select_lead_periods
 SELECT family_id, lead_from, lead_to FROM lead_periods
-WHERE (:family_id IS NULL OR family_id = :family_id)
 ORDER BY family_id, lead_from;
+
+-- name: select_lead_periods_of_family
+SELECT family_id, lead_from, lead_to FROM lead_periods
+WHERE family_id = :family_id
+ORDER BY lead_from;
 
 -- name: select_agencies
 SELECT a.agency, a.sector, count(c.contact_id) AS contacts
@@ -198,7 +206,7 @@ SELECT count(*) FROM agencies;
 SELECT count(*) FROM loads;
 
 -- name: date_range
-SELECT min(occurred_at), max(occurred_at) FROM contacts;
+SELECT (SELECT min(occurred_at) FROM contacts), (SELECT max(occurred_at) FROM contacts);
 
 -- name: select_loads
 SELECT load_id, source, kind, started_at, finished_at, rows_in, loaded, rejected, rejects_path

@@ -58,7 +58,9 @@ GOOD = (
 def test_load_prints_reconciliation_and_rejects(runner, tmp_path):
     folder = write_folder(tmp_path / "in", GOOD)
     store = f"sqlite:///{tmp_path / 'j.db'}"
-    result = runner.invoke(cli, ["load", str(folder), "--store", store, "--rejects", str(tmp_path / "r")])
+    result = runner.invoke(
+        cli, ["load", str(folder), "--store", store, "--rejects", str(tmp_path / "r")]
+    )
     assert result.exit_code == 0, result.output
     assert "contacts.csv: rows in 2 / loaded 1 / rejected 1" in result.output
     assert str(tmp_path / "r" / "contacts.rejects.csv") in result.output
@@ -78,7 +80,11 @@ def test_missing_column_exits_2_and_writes_nothing(runner, tmp_path):
     [
         (["load", "{tmp}/nowhere"], 2, "does not exist"),
         (["load", "{tmp}/in", "--store", "neo4j://localhost:7687"], 1, "not available yet"),
-        (["load", "{tmp}/in", "--store", "sqlite:///{tmp}/text.db"], 1, "cannot open as a journey store"),
+        (
+            ["load", "{tmp}/in", "--store", "sqlite:///{tmp}/text.db"],
+            1,
+            "cannot open as a journey store",
+        ),
         (["analyse", "--store", "sqlite:///{tmp}/absent.db"], 1, "no such store"),
         (["serve", "--store", "sqlite:///{tmp}/absent.db"], 1, "no such store"),
         (["load", "{tmp}/in", "--taxonomy", "{tmp}/none.toml"], 1, "cannot read taxonomy"),

@@ -19,7 +19,9 @@ def raw(rows, columns=HEADER):
 
 
 def check(rows, **kwargs):
-    return validate_contacts(raw(rows), source="contacts.csv", taxonomy=default_taxonomy(), **kwargs)
+    return validate_contacts(
+        raw(rows), source="contacts.csv", taxonomy=default_taxonomy(), **kwargs
+    )
 
 
 def test_valid_row_is_normalised():
@@ -68,7 +70,9 @@ def test_missing_required_column_refuses_the_file():
 
 
 def test_family_comes_from_people_when_absent():
-    frame = raw([("c1", "p1", "Police", "incident", "2021-03-01")], [h for h in HEADER if h != "family_id"])
+    frame = raw(
+        [("c1", "p1", "Police", "incident", "2021-03-01")], [h for h in HEADER if h != "family_id"]
+    )
     result = validate_contacts(
         frame, source="c.csv", taxonomy=default_taxonomy(), person_family=pd.Series({"p1": "F9"})
     )
@@ -83,7 +87,9 @@ def test_unknown_agency_is_kept_as_written_with_a_warning():
 
 def test_times_with_offsets_become_london_wall_clock():
     # 23:30 UTC on 1 July is 00:30 BST on 2 July; in January London is on UTC.
-    parsed = parse_times(pd.Series(["2021-07-01T23:30:00Z", "2021-01-01T23:30:00+00:00", "2021-07-01"]))
+    parsed = parse_times(
+        pd.Series(["2021-07-01T23:30:00Z", "2021-01-01T23:30:00+00:00", "2021-07-01"])
+    )
     assert parsed.tolist() == [
         pd.Timestamp("2021-07-02 00:30"),
         pd.Timestamp("2021-01-01 23:30"),
@@ -93,8 +99,12 @@ def test_times_with_offsets_become_london_wall_clock():
 
 def test_people_rules():
     frame = pd.DataFrame(
-        [("p1", "F1", "child", "2010-05", "F"), ("p2", "F1", "child", "2010-13", "M"),
-         ("p3", "F1", "king", "2010-01", ""), ("p1", "F1", "adult", "1980-01", "")],
+        [
+            ("p1", "F1", "child", "2010-05", "F"),
+            ("p2", "F1", "child", "2010-13", "M"),
+            ("p3", "F1", "king", "2010-01", ""),
+            ("p1", "F1", "adult", "1980-01", ""),
+        ],
         columns=["person_id", "family_id", "role", "birth_month", "sex"],
     )
     frame["line"] = range(2, 6)
@@ -105,9 +115,13 @@ def test_people_rules():
 
 def test_family_rules_and_lead_periods():
     frame = pd.DataFrame(
-        [("F1", "Ward A", "2020-01-01", "2020-06-01"), ("F1", "Ward A", "2021-01-01", ""),
-         ("F2", "Ward B", "2020-06-01", "2020-01-01"), ("F3", "", "", "2020-01-01"),
-         ("F4", "Ward C", "", "")],
+        [
+            ("F1", "Ward A", "2020-01-01", "2020-06-01"),
+            ("F1", "Ward A", "2021-01-01", ""),
+            ("F2", "Ward B", "2020-06-01", "2020-01-01"),
+            ("F3", "", "", "2020-01-01"),
+            ("F4", "Ward C", "", ""),
+        ],
         columns=["family_id", "area", "lead_from", "lead_to"],
     )
     frame["line"] = range(2, 7)
@@ -117,7 +131,9 @@ def test_family_rules_and_lead_periods():
     assert len(periods) == 2 and periods["lead_to"].isna().sum() == 1
 
 
-cells = st.one_of(st.just(""), st.just("x"), st.text(max_size=5), st.sampled_from(["2021-01-01", "Police"]))
+cells = st.one_of(
+    st.just(""), st.just("x"), st.text(max_size=5), st.sampled_from(["2021-01-01", "Police"])
+)
 
 
 @given(st.lists(st.tuples(*[cells] * 6), max_size=30))

@@ -81,7 +81,9 @@ def test_missing_column_writes_nothing(folder, fresh_store, tmp_path):
 
 def test_family_id_may_come_from_people(folder, fresh_store, tmp_path):
     lines = CONTACTS.splitlines()
-    dropped = ["\t".join(line.split(",")[:2] + line.split(",")[3:]).replace("\t", ",") for line in lines]
+    dropped = [
+        "\t".join(line.split(",")[:2] + line.split(",")[3:]).replace("\t", ",") for line in lines
+    ]
     (folder / "contacts.csv").write_text("\n".join(dropped) + "\n")
     report = load_path(folder, fresh_store, rejects_dir=tmp_path)
     contacts = {f.kind: f for f in report.files}["contacts"]

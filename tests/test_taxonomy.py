@@ -26,8 +26,10 @@ def test_both_indicator_sets_ship_with_their_thresholds():
 
 def test_indicator_matrix_maps_sector_and_type():
     contacts = pd.DataFrame(
-        {"sector": ["police", "education", "police", "domestic abuse"],
-         "contact_type": ["incident", "school_absence", "domestic_incident", "support_session"]}
+        {
+            "sector": ["police", "education", "police", "domestic abuse"],
+            "contact_type": ["incident", "school_absence", "domestic_incident", "support_session"],
+        }
     )
     matrix = default_taxonomy().indicator_matrix(contacts, "tf2015")
     assert matrix["crime_asb"].tolist() == [True, False, False, False]

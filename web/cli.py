@@ -108,11 +108,24 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--families", type=click.IntRange(min=1), default=2000, show_default=True,
-              help="How many families to generate.")
-@click.option("--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same data).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="demo-data",
-              show_default=True, help="Folder for contacts.csv, people.csv, families.csv.")
+@click.option(
+    "--families",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="How many families to generate.",
+)
+@click.option(
+    "--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same data)."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="demo-data",
+    show_default=True,
+    help="Folder for contacts.csv, people.csv, families.csv.",
+)
 @handles_errors
 def generate(families: int, seed: int, out_dir: str) -> None:
     """Generate a synthetic population of families in the data contract.
@@ -142,7 +155,9 @@ def _load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_d
     try:
         started = time.perf_counter()
         with _progress_bars() as progress:
-            report = load_path(path, store, taxonomy=taxonomy, rejects_dir=rejects_dir, progress=progress)
+            report = load_path(
+                path, store, taxonomy=taxonomy, rejects_dir=rejects_dir, progress=progress
+            )
         for warning in report.warnings:
             click.echo(f"journey: warning: {warning}", err=True)
         for file_report in report.files:
@@ -158,10 +173,17 @@ def _load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_d
 @click.argument("path", type=click.Path(exists=True))
 @store_option
 @taxonomy_option
-@click.option("--rejects", "rejects_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder for <file>.rejects.csv files (default: the current folder).")
+@click.option(
+    "--rejects",
+    "rejects_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for <file>.rejects.csv files (default: the current folder).",
+)
 @handles_errors
-def load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None) -> None:
+def load(
+    path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None
+) -> None:
     """Validate and load contacts (and people, families) into a store.
 
     PATH is a folder holding contacts.csv (and optionally people.csv and
@@ -191,18 +213,48 @@ def _analyse(store, out_dir: str | None, options: dict[str, Any]) -> None:
 def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The thresholds every analysis takes, as options with the documented defaults."""
     options = [
-        click.option("--indicator-set", type=click.Choice(["tf2015", "sf2022"]), default="tf2015",
-                     show_default=True, help="Headline indicator set for eligibility."),
-        click.option("--window-days", type=click.IntRange(min=1), default=365, show_default=True,
-                     help="Rolling window of a high-contact journey."),
-        click.option("--min-contacts", type=click.IntRange(min=1), default=30, show_default=True,
-                     help="Contacts within the window that make a journey high-contact."),
-        click.option("--min-agencies", type=click.IntRange(min=1), default=5, show_default=True,
-                     help="Distinct agencies within the window that make it high-contact."),
-        click.option("--by-age", type=click.IntRange(min=1), default=13, show_default=True,
-                     help="Age for the cumulative form of high-contact journeys."),
-        click.option("--parallel-days", type=click.IntRange(min=1), default=30, show_default=True,
-                     help="Days within which another agency's contact makes a contact uncoordinated."),
+        click.option(
+            "--indicator-set",
+            type=click.Choice(["tf2015", "sf2022"]),
+            default="tf2015",
+            show_default=True,
+            help="Headline indicator set for eligibility.",
+        ),
+        click.option(
+            "--window-days",
+            type=click.IntRange(min=1),
+            default=365,
+            show_default=True,
+            help="Rolling window of a high-contact journey.",
+        ),
+        click.option(
+            "--min-contacts",
+            type=click.IntRange(min=1),
+            default=30,
+            show_default=True,
+            help="Contacts within the window that make a journey high-contact.",
+        ),
+        click.option(
+            "--min-agencies",
+            type=click.IntRange(min=1),
+            default=5,
+            show_default=True,
+            help="Distinct agencies within the window that make it high-contact.",
+        ),
+        click.option(
+            "--by-age",
+            type=click.IntRange(min=1),
+            default=13,
+            show_default=True,
+            help="Age for the cumulative form of high-contact journeys.",
+        ),
+        click.option(
+            "--parallel-days",
+            type=click.IntRange(min=1),
+            default=30,
+            show_default=True,
+            help="Days within which another agency's contact makes a contact uncoordinated.",
+        ),
         taxonomy_option,
     ]
     for option in reversed(options):
@@ -218,8 +270,14 @@ def _options(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 @cli.command()
 @store_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="analysis",
-              show_default=True, help="Folder for the CSV, JSON and Markdown results.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="analysis",
+    show_default=True,
+    help="Folder for the CSV, JSON and Markdown results.",
+)
 @analysis_options
 @handles_errors
 def analyse(store_url: str | None, out_dir: str, **kwargs: Any) -> None:
@@ -273,14 +331,21 @@ def serve(store_url: str | None, host: str, port: int) -> None:
 @click.option("--families", type=click.IntRange(min=1), default=2000, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--store", "store_url", metavar="URL", default=DEMO_STORE, show_default=True)
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), default="demo-data",
-              show_default=True, help="Folder for the generated CSVs.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    default="demo-data",
+    show_default=True,
+    help="Folder for the generated CSVs.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Stop after analysing.")
 @handles_errors
-def demo(families: int, seed: int, store_url: str, data_dir: str, host: str, port: int,
-         no_serve: bool) -> None:
+def demo(
+    families: int, seed: int, store_url: str, data_dir: str, host: str, port: int, no_serve: bool
+) -> None:
     """Generate a synthetic population, load it, analyse it and serve the app.
 
     \b
@@ -291,10 +356,21 @@ def demo(families: int, seed: int, store_url: str, data_dir: str, host: str, por
     ctx.invoke(generate, families=families, seed=seed, out_dir=data_dir)
     store = _load(data_dir, store_url, None, str(Path(data_dir) / "rejects"))
     try:
-        _analyse(store, "analysis", _options({
-            "indicator_set": "tf2015", "window_days": 365, "min_contacts": 30, "min_agencies": 5,
-            "by_age": 13, "parallel_days": 30, "taxonomy_path": None,
-        }))
+        _analyse(
+            store,
+            "analysis",
+            _options(
+                {
+                    "indicator_set": "tf2015",
+                    "window_days": 365,
+                    "min_contacts": 30,
+                    "min_agencies": 5,
+                    "by_age": 13,
+                    "parallel_days": 30,
+                    "taxonomy_path": None,
+                }
+            ),
+        )
         if not no_serve:
             _serve(store, host, port)
     finally:

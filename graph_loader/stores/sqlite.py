@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 from io import StringIO
@@ -62,17 +63,15 @@ class SQLiteStore:
         self.url = url or f"sqlite:///{self.path}"
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (load data first with `journey load`)")
+        self._local = threading.local()
+        self._closed = False
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a store file")
         try:
             if create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA cache_size=-200000")
-            self._db.execute("PRAGMA temp_store=MEMORY")
             self._check_schema()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open as a journey store ({error})") from None
@@ -80,6 +79,24 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: cannot create the store ({error.strerror})") from None
 
     # -- lifecycle ----------------------------------------------------------
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection: a web server's threads never share one."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            if self._closed:
+                raise StoreError(f"{self.path}: the store has been closed")
+            # Used only by this thread; close() may run on another, hence no same-thread check.
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA cache_size=-200000")
+            connection.execute("PRAGMA temp_store=MEMORY")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
     def _check_schema(self) -> None:
         tables = {row[0] for row in self._db.execute(_sql("table_names"))}
         if tables and "meta" not in tables:
@@ -97,8 +114,13 @@ class SQLiteStore:
         self._db.execute(_sql("set_meta"), {"key": "schema_version", "value": str(SCHEMA_VERSION)})
 
     def close(self) -> None:
-        """Close the connection."""
-        self._db.close()
+        """Close every thread's connection."""
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+            self._closed = True
+        self._local = threading.local()
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -182,7 +204,7 @@ class SQLiteStore:
         return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
 
     def contacts(self, where: ContactFilter | None = None) -> pd.DataFrame:
-        """Contact rows (contract columns) ordered by family_id, occurred_at, contact_id, person_id."""
+        """Contact rows (contract columns) in journey order: family, time, contact, person."""
         where = where or ContactFilter()
         if where == ContactFilter():
             frame = self._frame("select_all_contacts")
@@ -207,9 +229,14 @@ class SQLiteStore:
 
     def people(self, family_id: str | None = None) -> pd.DataFrame:
         """People, all or of one family."""
-        frame = self._frame("select_people", {"family_id": family_id})
-        return frame if not frame.empty else pd.DataFrame(
-            columns=["person_id", "family_id", "role", "birth_month", "sex"]
+        if family_id is None:
+            frame = self._frame("select_people")
+        else:
+            frame = self._frame("select_people_of_family", {"family_id": family_id})
+        return (
+            frame
+            if not frame.empty
+            else pd.DataFrame(columns=["person_id", "family_id", "role", "birth_month", "sex"])
         )
 
     def families(self) -> pd.DataFrame:
@@ -219,7 +246,10 @@ class SQLiteStore:
 
     def lead_periods(self, family_id: str | None = None) -> pd.DataFrame:
         """Lead-professional periods, all or of one family (lead_to NaT while open)."""
-        frame = self._frame("select_lead_periods", {"family_id": family_id})
+        if family_id is None:
+            frame = self._frame("select_lead_periods")
+        else:
+            frame = self._frame("select_lead_periods_of_family", {"family_id": family_id})
         if frame.empty:
             frame = pd.DataFrame(columns=["family_id", "lead_from", "lead_to"])
         frame["lead_from"] = _parse_time_text(frame["lead_from"])
@@ -259,7 +289,9 @@ class SQLiteStore:
         ]
         self._db.execute("BEGIN")
         self._db.execute(_sql("delete_results"))
-        self._db.executemany(_sql("insert_result"), [{"name": n, "payload": p} for n, p in payloads])
+        self._db.executemany(
+            _sql("insert_result"), [{"name": n, "payload": p} for n, p in payloads]
+        )
         self._db.execute(_sql("set_results_meta"), {"payload": json.dumps(meta, default=str)})
         self._db.execute("COMMIT")
 
@@ -267,7 +299,9 @@ class SQLiteStore:
         """One stored result frame; NotFoundError when the analyses have not stored it."""
         row = self._db.execute(_sql("select_result"), {"name": name}).fetchone()
         if row is None:
-            raise NotFoundError(f"no analysis result {name!r} in {self.path}; run `journey analyse`")
+            raise NotFoundError(
+                f"no analysis result {name!r} in {self.path}; run `journey analyse`"
+            )
         frame = pd.read_json(StringIO(row[0]), orient="table")
         for column in frame.columns:
             if isinstance(frame[column].dtype, pd.DatetimeTZDtype):

@@ -53,7 +53,9 @@ def test_missing_store_without_create(tmp_path):
     assert not (tmp_path / "none.db").exists()
 
 
-@pytest.mark.parametrize("url", ["neo4j://localhost:7687", "bolt://h:7687", "neo4j+s://x.databases.neo4j.io"])
+@pytest.mark.parametrize(
+    "url", ["neo4j://localhost:7687", "bolt://h:7687", "neo4j+s://x.databases.neo4j.io"]
+)
 def test_neo4j_urls_are_reserved(url):
     with pytest.raises(StoreUnavailableError, match="not available yet"):
         open_store(url)
@@ -69,3 +71,25 @@ def test_default_url_comes_from_the_environment(monkeypatch):
     assert default_store_url() == "sqlite:///journey.db"
     monkeypatch.setenv("JOURNEY_STORE", "sqlite:///elsewhere.db")
     assert default_store_url() == "sqlite:///elsewhere.db"
+
+
+def test_threads_each_get_their_own_connection(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.builders import contacts_frame
+
+    store = open_store(f"sqlite:///{tmp_path / 't.db'}")
+    rows = [
+        (f"c{i}", "p1", "Police", "incident", f"2021-01-{i + 1:02d}", None, "F1") for i in range(20)
+    ]
+    store.write_contacts(contacts_frame(rows))
+    store.finish_load()
+
+    def read(_: int) -> tuple[int, int]:
+        return len(store.contacts()), id(store._db)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(read, range(40)))
+    assert {count for count, _ in results} == {20}
+    assert len({connection for _, connection in results}) > 1
+    store.close()

@@ -38,8 +38,13 @@ CONTACTS = contacts_frame(
         ("c4", "p3", "JCP", "work_coach", "2020-12-01", None, "F2"),
     ]
 )
-PEOPLE = people_frame([("p1", "F1", "adult", "1985-04"), ("p2", "F1", "child", "2012-09"),
-                       ("p3", "F2", "adult", "1990-01")])
+PEOPLE = people_frame(
+    [
+        ("p1", "F1", "adult", "1985-04"),
+        ("p2", "F1", "child", "2012-09"),
+        ("p3", "F2", "adult", "1990-01"),
+    ]
+)
 FAMILIES = pd.DataFrame({"family_id": ["F1", "F2"], "area": ["Ward A", "Ward B"]})
 PERIODS = lead_periods_frame([("F1", "2021-04-01", None), ("F2", "2020-01-01", "2020-06-30")])
 
@@ -66,7 +71,12 @@ def test_round_trip_keeps_every_column_and_type(store):
 def test_counts_count_a_multi_person_contact_once(store):
     fill(store)
     assert store.counts() == {
-        "people": 3, "families": 2, "contacts": 4, "contact_rows": 5, "agencies": 4, "loads": 0,
+        "people": 3,
+        "families": 2,
+        "contacts": 4,
+        "contact_rows": 5,
+        "agencies": 4,
+        "loads": 0,
     }
 
 
@@ -110,7 +120,10 @@ def test_people_families_periods_agencies(store):
     assert store.people("F1")["person_id"].tolist() == ["p1", "p2"]
     assert store.families()["area"].tolist() == ["Ward A", "Ward B"]
     periods = store.lead_periods("F1")
-    assert periods["lead_from"].tolist() == [pd.Timestamp("2021-04-01")] and periods["lead_to"].isna().all()
+    assert (
+        periods["lead_from"].tolist() == [pd.Timestamp("2021-04-01")]
+        and periods["lead_to"].isna().all()
+    )
     agencies = store.agencies().set_index("agency")
     assert agencies.loc["Police", "contacts"] == 2
     assert agencies.loc["Children's Social Care", "sector"] == "social care"

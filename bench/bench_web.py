@@ -1,0 +1,146 @@
+"""Web server time at a million contact rows: the family page and the pathways page.
+
+Builds the 1M-row store as the service would (``journey.synthetic.generate(40000)``,
+the loader, ``journey analyse``), then times requests through Flask's test client
+(server time only: no network, no browser). Each timed request is a *first* view:
+the family page is timed on ~50 different families of about 300 contacts, and
+the pathways page on ~50 different (cohort, minimum) pairs, so no cache
+answers; the app is prepared with :func:`web.server.warm_up` first, as
+``serve`` does (stored result frames read once, heap frozen). Pages do not wait
+for their maps: each map document is drawn by the iframe's own request, timed
+on its own line (the pathways map against the pathways target too).
+Targets: p95 <= 100 ms (family page), p95 <= 300 ms (pathways page).
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.common import Measurement
+from graph_loader.load import load_path
+from graph_loader.stores import open_store
+from journey.analysis import analyse_store
+from journey.synthetic import generate, write_population
+from web import create_app
+from web.server import warm_up
+
+REQUESTS = 50
+
+
+@dataclass
+class P95Measurement(Measurement):
+    """A measurement judged by its 95th percentile rather than its median."""
+
+    @property
+    def p95_s(self) -> float:
+        ordered = sorted(self.runs)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.target_s is None else self.p95_s <= self.target_s
+
+    def line(self) -> str:
+        target = "" if self.target_s is None else f"  target p95 <= {self.target_s * 1000:.0f} ms"
+        verdict = {True: "  OK", False: "  MISSED", None: ""}[self.met]
+        return (
+            f"{self.name:<48} median {self.median_s * 1000:7.1f} ms"
+            f"  p95 {self.p95_s * 1000:7.1f} ms"
+            f"  max {max(self.runs) * 1000:7.1f} ms  ({len(self.runs)} requests){target}{verdict}"
+        )
+
+
+def _time_requests(name: str, client, urls: list[str], target_s: float | None) -> P95Measurement:
+    runs = []
+    for url in urls:
+        start = time.perf_counter()
+        response = client.get(url)
+        runs.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+    measurement = P95Measurement(name, statistics.median(runs), runs, target_s)
+    print(measurement.line(), flush=True)
+    return measurement
+
+
+def _families_near(store, contacts: int, count: int) -> list[str]:
+    summary = store.result("family_summary")
+    distance = (summary["contacts"] - contacts).abs()
+    return (
+        summary.assign(distance=distance)
+        .sort_values(["distance", "family_id"])["family_id"]
+        .head(count)
+        .tolist()
+    )
+
+
+def run() -> list[Measurement]:
+    """Build the 1M-row store, then time the family and pathways pages (p95 of ~50 first views)."""
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write_population(generate(40_000, seed=1), root / "data")
+        store = open_store(f"sqlite:///{root / 'journey.db'}")
+        load_path(root / "data", store, rejects_dir=root)
+        analyse_store(store)
+        rows = store.counts()["contact_rows"]
+        print(f"store: {rows:,} contact rows", flush=True)
+        app = create_app({"STORE": store})
+        warm_up(app)  # as `serve` does: read the stored results once, freeze the heap
+        client = app.test_client()
+        families = _families_near(store, 300, REQUESTS)
+        sizes = store.result("family_summary").set_index("family_id").loc[families, "contacts"]
+        print(
+            f"families timed: {len(families)} with {sizes.min()}-{sizes.max()} contacts", flush=True
+        )
+        results.append(
+            _time_requests(
+                f"family page, ~300 contacts, {rows:,} rows",
+                client,
+                [f"/families/{f}" for f in families],
+                0.100,
+            )
+        )
+        for kind in ("swimlane", "network"):
+            results.append(
+                _time_requests(
+                    f"  its {kind} map document (drawn on request)",
+                    client,
+                    [f"/families/{f}/maps/{kind}.html" for f in families],
+                    None,
+                )
+            )
+        cohorts = ["all", "high_contact", "escalated", "eligible"]
+        choices = [f"cohort={cohorts[i % 4]}&min={1 + i // 4}" for i in range(REQUESTS)]
+        results.append(
+            _time_requests(
+                f"pathways page, {rows:,} rows", client, [f"/pathways?{c}" for c in choices], 0.300
+            )
+        )
+        results.append(
+            _time_requests(
+                "  its map document (drawn on request)",
+                client,
+                [f"/pathways/map.html?{c}" for c in choices],
+                0.300,
+            )
+        )
+        results.append(
+            _time_requests(
+                "families list page (filtered, sorted)",
+                client,
+                [f"/families?min_contacts={n}&sort=uncoordinated" for n in range(REQUESTS)],
+                None,
+            )
+        )
+        results.append(_time_requests("overview page", client, ["/"] * 20, None))
+        store.close()
+    return results
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,249 @@
+"""One family's journey page, its JSON twin and its map documents.
+
+F001 worked out by hand (see tests/web/population.py): 32 contacts 10 days
+apart from 4 Jan 2021 10:00, agencies in turn Police, School, Health
+Visiting, Housing, DWP JobCentre Plus, CAMHS; police contacts involve both
+members; no lead professional.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from tests.web.population import F001_AGENCIES, HOSTILE
+from web import create_app
+from web.contexts import family_map
+from web.data import service_data
+
+
+@pytest.fixture
+def f001(client):
+    return client.get("/families/F001.json").get_json()
+
+
+def test_summary_worked_out_by_hand(f001):
+    assert f001["family_id"] == "F001" and f001["area"] == "North"
+    summary = f001["summary"]
+    assert (
+        summary["contacts"],
+        summary["contact_rows"],
+        summary["agencies"],
+        summary["people"],
+    ) == (32, 38, 6, 2)  # 32 contacts + 6 police contacts with a second member
+    # Last contact: 4 Jan 2021 + 31 x 10 days = 10 Nov 2021.
+    assert (summary["first_contact"], summary["last_contact"]) == (
+        "2021-01-04T10:00:00",
+        "2021-11-10T10:00:00",
+    )
+    by_agency = {row["agency"]: row["contacts"] for row in summary["by_agency"]}
+    # 32 = 5 x 6 + 2: the first two agencies in turn (Police, School) get a sixth contact.
+    assert by_agency == {
+        "Police": 6,
+        "School": 6,
+        "Health Visiting": 5,
+        "Housing": 5,
+        "DWP JobCentre Plus": 5,
+        "CAMHS": 5,
+    }
+
+
+def test_peak_window_and_threshold_worked_out_by_hand(f001):
+    high = f001["high_contact"]
+    # All 32 contacts lie within 310 days, so the peak window holds them all.
+    assert (high["peak_start"], high["peak_end"]) == ("2021-01-04T10:00:00", "2021-11-10T10:00:00")
+    assert (high["peak_contacts"], high["peak_agencies"]) == (32, 6)
+    # 30 contacts (the 6-agency condition is met from the 6th): the 30th contact,
+    # 4 Jan + 29 x 10 days = 21 Oct 2021.
+    assert high["is_high_contact"] is True
+    assert high["first_crossed"] == "2021-10-21T10:00:00"
+
+
+def test_uncoordinated_contacts_worked_out_by_hand(f001):
+    # Every contact but the first has another agency 10 days before it, with no lead
+    # professional, no referral and no meeting: 31 of 32. In any 30 days: 3 agencies.
+    unco = f001["uncoordinated"]
+    assert unco["uncoordinated"] == 31
+    assert unco["uncoordinated_share"] == pytest.approx(31 / 32)
+    assert unco["peak_parallel_agencies"] == 3
+    contacts = f001["uncoordinated_contacts"]
+    assert len(contacts) == 31
+    assert "F1C00" not in {c["contact_id"] for c in contacts}
+    third = next(c for c in contacts if c["contact_id"] == "F1C02")  # Health Visiting, 24 Jan
+    assert "Police" in third["reason"] and "School" in third["reason"]
+
+
+def test_a_lead_professional_makes_contacts_coordinated(client):
+    body = client.get("/families/F002.json").get_json()
+    assert body["uncoordinated"]["uncoordinated"] == 0
+    assert [p["lead_from"] for p in body["lead_periods"]] == ["2022-01-01T00:00:00"]
+    assert body["lead_periods"][0]["open"] is True
+    assert "still open" in client.get("/families/F002").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("family_id", ["F001", "F002", "F003", "F004"])
+def test_live_metrics_agree_with_the_stored_family_list(client, store, family_id):
+    stored = store.result("family_summary").set_index("family_id").loc[family_id]
+    body = client.get(f"/families/{family_id}.json").get_json()
+    assert body["summary"]["contacts"] == stored["contacts"]
+    assert body["summary"]["agencies"] == stored["agencies"]
+    assert body["high_contact"]["peak_contacts"] == stored["peak_contacts"]
+    assert body["high_contact"]["is_high_contact"] == bool(stored["high_contact"])
+    assert body["uncoordinated"]["uncoordinated"] == stored["uncoordinated"]
+    assert body["eligibility"]["indicator_count"] == stored["indicator_count"]
+    assert body["eligibility"]["eligible"] == bool(stored["eligible"])
+    first_eligible = body["eligibility"]["first_eligible"]
+    assert (None if first_eligible is None else pd.Timestamp(first_eligible)) == (
+        None if pd.isna(stored["first_eligible"]) else stored["first_eligible"]
+    )
+
+
+def test_intervention_points_rank_agencies_with_reasons(f001):
+    points = f001["intervention"]
+    agencies = points["agencies"]
+    assert sorted(a["agency"] for a in agencies) == sorted(F001_AGENCIES)
+    assert [a["rank"] for a in agencies] == list(range(1, 7))
+    # Police saw the family first, holds the joint-most contacts and connects both members.
+    assert agencies[0]["agency"] == "Police"
+    assert "first agency to see the family" in agencies[0]["reasons"]
+    assert points["window_start"] == "2021-01-04T10:00:00"
+    assert points["window_end"] <= f001["high_contact"]["first_crossed"]
+    assert points["lead_assigned"] is None
+
+
+def test_page_shows_maps_in_titled_iframes(client):
+    html = client.get("/families/F001").get_data(as_text=True)
+    assert "<title>Family F001 — Journey service</title>" in html
+    frames = re.findall(r'<iframe src="([^"]+)" title="([^"]+)"', html)
+    assert frames == [
+        ("/families/F001/maps/swimlane.html", "Swimlane journey map of family F001"),
+        ("/families/F001/maps/network.html", "Network map of members and agencies of family F001"),
+    ]
+    assert "Intervention points" in html and "Uncoordinated contacts" in html
+
+
+def _map(app, kind: str, max_contacts: int = 500):
+    with app.test_request_context():
+        return family_map(
+            service_data(), "F001", kind, assets="/static/vendor", max_contacts=max_contacts
+        )
+
+
+def test_map_sizes_worked_out_by_hand(app):
+    # Swimlane: 6 lanes + 32 contacts; one step between consecutive contacts.
+    swimlane = _map(app, "swimlane")
+    assert (swimlane.nodes, swimlane.edges, swimlane.aggregated) == (38, 31, False)
+    # Network: 2 members + 6 agencies; the child met all six, mum the police: 7 links.
+    network = _map(app, "network")
+    assert (network.nodes, network.edges) == (8, 7)
+
+
+@pytest.mark.parametrize("kind", ["swimlane", "network"])
+def test_map_documents_are_whole_pages_from_this_server(client, kind):
+    response = client.get(f"/families/F001/maps/{kind}.html")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    assert text.lstrip().lower().startswith("<!doctype html>")
+    assert 'src="/static/vendor/vis-network.min.js"' in text
+    assert "https://" not in text and "http://" not in text
+    assert 'class="journey-map-legend"' in text  # each map carries its legend
+    assert "unsafe-inline" in response.headers["Content-Security-Policy"]
+
+
+def test_swimlane_highlights_uncoordinated_contacts_with_their_reason(client, f001):
+    text = client.get("/families/F001/maps/swimlane.html").get_data(as_text=True)
+    reason = next(c["reason"] for c in f001["uncoordinated_contacts"] if c["contact_id"] == "F1C05")
+    assert reason in text
+
+
+def test_long_journeys_are_aggregated_with_a_note(store):
+    app = create_app({"STORE": store, "TESTING": True, "MAX_MAP_CONTACTS": 10})
+    swimlane = app.test_client().get("/families/F001.json").get_json()["maps"]["swimlane"]
+    assert swimlane["aggregated"] is True
+    assert "32 contacts, more than 10" in swimlane["note"]
+    html = app.test_client().get("/families/F001").get_data(as_text=True)
+    assert "<strong>Note:</strong> This journey has 32 contacts" in html
+    drawn = _map(app, "swimlane", max_contacts=10)
+    assert drawn.aggregated is True and drawn.note  # the page's rule is the map's
+    # Contacts are 10 days apart, so every (week, agency) group holds one: 6 lanes + 32 groups.
+    assert drawn.nodes == 38
+
+
+def test_family_without_contacts_has_a_page_without_maps(client):
+    response = client.get("/families/F005")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "This family has no contacts in the store." in text
+    assert "<iframe" not in text
+    assert client.get("/families/F005.json").get_json()["summary"]["contacts"] == 0
+
+
+@pytest.mark.parametrize("url", ["/families/F999", "/families/F999/maps/swimlane.html"])
+def test_unknown_family_is_a_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "no family &#39;F999&#39;" in response.get_data(as_text=True)
+
+
+def test_unknown_family_json_is_a_json_404(client):
+    response = client.get("/families/F999.json")
+    assert response.status_code == 404
+    assert response.get_json()["message"] == "There is no family 'F999' in the store."
+
+
+def test_hostile_names_are_escaped_on_the_page_and_in_the_maps(client):
+    for url in [
+        "/families/F003",
+        "/families/F003/maps/swimlane.html",
+        "/families/F003/maps/network.html",
+    ]:
+        text = client.get(url).get_data(as_text=True)
+        assert HOSTILE not in text, url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get("/families/F003").get_data(
+        as_text=True
+    )
+
+
+def test_hostile_family_id_in_the_url_is_escaped(client):
+    response = client.get("/families/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert response.status_code == 404
+    assert HOSTILE not in response.get_data(as_text=True)
+
+
+def test_family_page_before_analysis_still_shows_the_journey(bare_client):
+    response = bare_client.get("/families/F001")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "<code>journey analyse</code>" in text
+    assert "/families/F001/maps/swimlane.html" in text
+
+
+def _links(html: str) -> set[str]:
+    return {link.replace("&amp;", "&") for link in re.findall(r'(?:href|src)="(/[^"]*)"', html)}
+
+
+def test_no_dead_links_anywhere(client):
+    seen, queue = (
+        set(),
+        [
+            "/",
+            "/families",
+            "/families/F001",
+            "/families/F003",
+            "/pathways",
+            "/interventions",
+            "/loads",
+        ],
+    )
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        with client.get(url) as response:  # static files are streamed: close them
+            assert response.status_code == 200, url
+            if response.mimetype == "text/html":
+                queue.extend(_links(response.get_data(as_text=True)) - seen)
+    assert "/families.csv" in {u.split("?")[0] for u in seen}

@@ -1,0 +1,202 @@
+"""The overview, pathways, intervention-points and data-loads pages and their JSON twins."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.web.population import HOSTILE
+from web.contexts import PathwayQuery, pathways_map_document
+from web.data import service_data
+
+PAGES = {
+    "/": "Overview — Journey service",
+    "/families": "Families — Journey service",
+    "/families/F001": "Family F001 — Journey service",
+    "/pathways": "Pathways: All families — Journey service",
+    "/interventions": "Intervention points — Journey service",
+    "/loads": "Data loads — Journey service",
+}
+
+
+@pytest.mark.parametrize(("url", "title"), PAGES.items())
+def test_every_page_and_its_json_twin(client, url, title):
+    html = client.get(url)
+    assert html.status_code == 200
+    assert html.mimetype == "text/html"
+    text = html.get_data(as_text=True)
+    assert f"<title>{title}</title>" in text
+    assert 'aria-current="page"' in text  # the nav says where you are
+    twin = "/.json" if url == "/" else url + ".json"
+    as_json = client.get(twin)
+    assert as_json.status_code == 200
+    assert as_json.mimetype == "application/json"
+    assert (
+        as_json.get_json()["page_title"] == title.removesuffix(" — Journey service").split(":")[0]
+    )
+    assert f'href="{twin}"' in text  # the page links its twin
+
+
+def test_overview_counts_worked_out_by_hand(client):
+    body = client.get("/.json").get_json()
+    # People: F001 2, F002 1, F003 1, F004 2, F005 1. Contacts: 32 + 5 + 4 + 3 distinct ids,
+    # 50 rows (F001's 6 police contacts involve 2 people: contacts 0, 6, ..., 30).
+    assert body["counts"]["people"] == 7
+    assert body["counts"]["families"] == 5
+    assert body["counts"]["contacts"] == 44
+    assert body["counts"]["contact_rows"] == 50
+    # Agencies: F001's six, Early Help, GP, the hostile one, Children's Social Care.
+    assert body["counts"]["agencies"] == 10
+    assert body["date_range"] == {"first": "2021-01-04T10:00:00", "last": "2022-05-20T00:00:00"}
+    assert [f["family_id"] for f in body["high_contact_families"]] == ["F001"]
+    html = client.get("/").get_data(as_text=True)
+    assert "<dd>44</dd>" in html and "<dd>10</dd>" in html
+    assert "4 Jan 2021 to 20 May 2022" in html
+
+
+def test_overview_chart_is_inline_svg_with_one_bar_per_month(client, store):
+    monthly = store.result("contacts_per_month")
+    html = client.get("/").get_data(as_text=True)
+    chart = html[html.index('<svg viewBox="0 0 760 220"') :]
+    chart = chart[: chart.index("</svg>")]
+    # Jan 2021 to May 2022 is 17 months, with none in Dec 2021 (a zero bar).
+    assert len(re.findall(r'<rect class="bar"', chart)) == 17
+    assert "<title>2021-12: 0 contacts</title>" in chart
+    assert 'role="img"' in chart and "<title" in chart
+    body = client.get("/.json").get_json()
+    assert sum(m["contacts"] for m in body["contacts_per_month"]) == int(monthly["contacts"].sum())
+    assert "<script" not in html  # no chart library
+
+
+def test_overview_top_pathways_come_from_the_all_families_cohort(client, store):
+    stored = store.result("pathways")
+    everyone = stored[stored["cohort"] == "all"].sort_values("transitions", ascending=False)
+    shown = client.get("/.json").get_json()["top_pathways"]
+    assert [p["transitions"] for p in shown] == everyone["transitions"].head(10).tolist()
+
+
+def test_overview_before_analysis_shows_counts_and_what_to_do(bare_client):
+    response = bare_client.get("/")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "<dd>44</dd>" in text
+    assert "<code>journey analyse</code>" in text
+
+
+def _pathways(store, cohort: str):
+    stored = store.result("pathways")
+    return stored[stored["cohort"] == cohort]
+
+
+@pytest.mark.parametrize("cohort", ["all", "high_contact", "escalated", "eligible"])
+def test_pathways_cohorts_show_their_stored_transitions(client, store, cohort):
+    body = client.get(f"/pathways.json?cohort={cohort}").get_json()
+    expected = _pathways(store, cohort)
+    assert body["cohort"] == cohort
+    assert sorted(
+        (t["from_agency"], t["to_agency"], t["transitions"]) for t in body["transitions"]
+    ) == sorted(
+        zip(expected["from_agency"], expected["to_agency"], expected["transitions"], strict=True)
+    )
+    assert body["map"]["url"] == f"/pathways/map.html?cohort={cohort}&min=1"
+
+
+@pytest.mark.parametrize("cohort", ["all", "escalated"])
+def test_pathways_map_draws_the_stored_flows(app, store, cohort):
+    expected = _pathways(store, cohort)
+    flows = expected[expected["from_agency"] != expected["to_agency"]]
+    with app.test_request_context():
+        document = pathways_map_document(
+            service_data(), PathwayQuery(cohort=cohort), assets="/static/vendor"
+        )
+    assert document.edges == len(flows)
+
+
+def test_pathways_minimum_hides_rare_transitions(client, store):
+    everyone = _pathways(store, "all")
+    threshold = int(everyone["transitions"].max())
+    body = client.get(f"/pathways.json?min={threshold}").get_json()
+    kept = everyone[everyone["transitions"] >= threshold]
+    assert len(body["transitions"]) == len(kept) >= 1
+    assert body["hidden_transitions"] == len(everyone) - len(kept)
+    html = client.get(f"/pathways?min={threshold}").get_data(as_text=True)
+    assert f'src="/pathways/map.html?cohort=all&amp;min={threshold}"' in html
+    assert 'title="Agency pathways map: All families"' in html
+
+
+def test_pathways_map_document_is_a_whole_page_from_this_server(client):
+    response = client.get("/pathways/map.html?cohort=all&min=1")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert text.lstrip().lower().startswith("<!doctype html>")
+    assert "/static/vendor/vis-network.min.js" in text
+    assert "unsafe-inline" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("query", ["?cohort=everyone", "?min=0", "?min=few", "?variants=0"])
+def test_pathways_bad_parameters_are_400(client, query):
+    assert client.get(f"/pathways{query}").status_code == 400
+    assert client.get(f"/pathways.json{query}").status_code == 400
+    assert client.get(f"/pathways/map.html{query}").status_code == 400
+
+
+def test_pathways_tables_list_ends_and_variants(client, store):
+    body = client.get("/pathways.json").get_json()
+    ends = store.result("pathway_ends")
+    assert sum(e["starts"] for e in body["ends"]) == int(
+        ends[ends["cohort"] == "all"]["starts"].sum()
+    )
+    variants = store.result("variants")
+    assert len(body["variants"]) == min(20, int((variants["cohort"] == "all").sum()))
+    shares = [v["families"] for v in body["variants"]]
+    assert shares == sorted(shares, reverse=True)
+
+
+def test_pathways_escape_hostile_agency_names(client):
+    html = client.get("/pathways").get_data(as_text=True)
+    assert HOSTILE not in html
+    map_document = client.get("/pathways/map.html").get_data(as_text=True)
+    assert HOSTILE not in map_document
+
+
+def test_interventions_lists_early_warning_and_broker_agencies(client, store):
+    body = client.get("/interventions.json").get_json()
+    early = store.result("intervention_agencies")
+    brokers = store.result("broker_agencies")
+    assert sorted(a["agency"] for a in body["early_warning_agencies"]) == sorted(early["agency"])
+    assert sorted(a["agency"] for a in body["broker_agencies"]) == sorted(brokers["agency"])
+    shares = [a["share_seen_first"] for a in body["early_warning_agencies"]]
+    assert shares == sorted(shares, reverse=True)
+    html = client.get("/interventions").get_data(as_text=True)
+    assert "Early-warning agencies" in html and "Broker agencies" in html
+
+
+def test_loads_page_shows_the_reconciliation_line(client):
+    body = client.get("/loads.json").get_json()
+    # write_population records 50 rows loaded and 2 rejected out of 52.
+    assert body["loads"] == [
+        {
+            "source": "contacts.csv",
+            "kind": "contacts",
+            "started_at": "2023-01-02T09:30:00",
+            "finished_at": "2023-01-02T09:30:00",
+            "rows_in": 52,
+            "loaded": 50,
+            "rejected": 2,
+            "rejects_path": "rejects-contacts.csv",
+            "reconciles": True,
+        }
+    ]
+    html = client.get("/loads").get_data(as_text=True)
+    assert "<code>rejects-contacts.csv</code>" in html
+    assert '<td class="num">52</td><td class="num">50</td><td class="num">2</td>' in html
+
+
+@pytest.mark.parametrize("url", ["/pathways", "/interventions"])
+def test_pages_before_analysis_say_what_to_do(bare_client, url):
+    response = bare_client.get(url)
+    assert response.status_code == 200
+    assert "<code>journey analyse</code>" in response.get_data(as_text=True)
+    assert bare_client.get(url + ".json").get_json()["analysed"] is False
+    assert bare_client.get("/pathways/map.html").status_code == 404

@@ -1,0 +1,125 @@
+"""The app's one store, its taxonomy, and small caches keyed by what the store holds.
+
+Stored analysis results change only when ``journey analyse`` runs again, and
+the contacts only when a load finishes, so frames and maps derived from them
+are cached per *data version*: the results' creation time plus the load log's
+newest line. The cache belongs to the application object (no module globals),
+so every test app starts empty.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import pandas as pd
+from flask import current_app, g, has_app_context
+
+from journey.errors import NotFoundError
+from journey.store import Store
+from journey.taxonomy import Taxonomy
+
+__all__ = ["ServiceData", "service_data", "NOT_ANALYSED"]
+
+NOT_ANALYSED = "No analysis results yet: run `journey analyse` first, then reload this page."
+
+T = TypeVar("T")
+
+
+class ServiceData:
+    """What the views read: the store, the taxonomy and cached derived values.
+
+    Parameters
+    ----------
+    store : Store
+        The open store (one per process).
+    taxonomy : Taxonomy
+        Agencies, sectors and indicator sets.
+    cache_size : int, default 256
+        How many derived values (maps, frames) to keep.
+    """
+
+    def __init__(self, store: Store, taxonomy: Taxonomy, *, cache_size: int = 256):
+        self.store = store
+        self.taxonomy = taxonomy
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def meta(self) -> dict[str, Any] | None:
+        """The stored results' meta (parameters, counts, created_at); None before any analysis."""
+        return self.store.results_meta()
+
+    def version(self) -> tuple:
+        """What the cached values depend on: the results' creation time and the newest load.
+
+        Read once per request (kept on ``flask.g``), so a page that uses several
+        cached values asks the store once.
+        """
+        if has_app_context() and "journey_version" in g:
+            return g.journey_version
+        meta = self.meta() or {}
+        loads = self.store.loads()
+        newest = None if loads.empty else tuple(str(v) for v in loads.iloc[0].tolist())
+        version = (str(meta.get("created_at")), len(loads), newest)
+        if has_app_context():
+            g.journey_version = version
+        return version
+
+    def cached(self, key: Hashable, build: Callable[[], T], *, version: tuple | None = None) -> T:
+        """Return the value cached under ``key`` for the current data version, building it once."""
+        full_key = (key, self.version() if version is None else version)
+        with self._lock:
+            if full_key in self._cache:
+                self._cache.move_to_end(full_key)
+                return self._cache[full_key]
+        value = build()
+        with self._lock:
+            self._cache[full_key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return value
+
+    def per_request(self, key: Hashable, build: Callable[[], T]) -> T:
+        """Build a value once per request (kept on ``flask.g``), for values too big to cache.
+
+        A family's rows and analyses are read and computed once for its page,
+        which also renders its maps; keeping thousands of their small objects
+        in the long-lived cache would slow Python's garbage collector down.
+        """
+        if not has_app_context():
+            return build()
+        memo = g.setdefault("journey_memo", {})
+        if key not in memo:
+            memo[key] = build()
+        return memo[key]
+
+    def result(self, name: str) -> pd.DataFrame | None:
+        """A stored result frame (cached per analysis run), or None when it has not been analysed.
+
+        The frame is shared between requests: callers must not mutate it.
+        """
+        meta = self.meta()
+        if meta is None:
+            return None
+        version = (str(meta.get("created_at")),)
+
+        def read() -> pd.DataFrame | None:
+            try:
+                return self.store.result(name)
+            except NotFoundError:
+                return None
+
+        return self.cached(("result", name), read, version=version)
+
+    def parameters(self) -> dict[str, Any]:
+        """The analysis parameters of the stored results (empty before any analysis)."""
+        meta = self.meta() or {}
+        return dict(meta.get("parameters") or {})
+
+
+def service_data() -> ServiceData:
+    """The current application's :class:`ServiceData`."""
+    return current_app.extensions["journey"]

@@ -1,0 +1,93 @@
+"""Serve the app with waitress (a production WSGI server, pure Python, no internet needed)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from flask import Flask
+from waitress.server import BaseWSGIServer, create_server
+
+__all__ = ["make_server", "serve", "warm_up", "BackgroundServer"]
+
+
+def make_server(
+    app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 4
+) -> BaseWSGIServer:
+    """A waitress server bound to ``host:port`` (port 0 picks a free one: see ``effective_port``).
+
+    Call ``run()`` to serve; :class:`BackgroundServer` runs one in a thread and stops it cleanly.
+    """
+    return create_server(app, host=host, port=port, threads=threads, ident="journey")
+
+
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 4) -> None:
+    """Serve ``app`` on ``host:port`` until interrupted.
+
+    Parameters
+    ----------
+    app : Flask
+        From :func:`web.create_app`.
+    host : str, default "127.0.0.1"
+        The address to listen on; the default keeps the service on this machine.
+    port : int, default 5000
+        The TCP port.
+    threads : int, default 4
+        Worker threads.
+    """
+    server = make_server(app, host=host, port=port, threads=threads)
+    warm_up(app)
+    try:
+        server.run()
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+
+
+class BackgroundServer:
+    """Serve an app in a background thread (for browser tests): ``with BackgroundServer(app) as s``.
+
+    ``url`` is ``http://host:port`` with the port the system chose.
+    """
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 4):
+        self.server = make_server(app, host=host, port=port, threads=threads)
+        self.url = f"http://{host}:{self.server.effective_port}"
+        self._thread = threading.Thread(target=self.server.run, name="journey-server", daemon=True)
+
+    def __enter__(self) -> BackgroundServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Close every connection from inside the server's own loop, then stop its workers."""
+        server = self.server
+
+        def close_all() -> None:
+            # Closing sockets from another thread while the loop polls them races
+            # (EBADF); the trigger runs this inside the loop, which then ends.
+            for channel in list(server._map.values()):
+                channel.close()
+
+        if self._thread.is_alive():
+            server.trigger.pull_trigger(close_all)
+            self._thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+
+
+def warm_up(app: Flask) -> None:
+    """Prepare a serving process: read the stored results once, then freeze the heap.
+
+    The first requests would otherwise read and parse every stored result
+    frame. ``gc.freeze()`` then moves everything alive (modules, the app,
+    those frames) out of the garbage collector's sight, so a full collection
+    during a request scans only that request's objects.
+    """
+    client = app.test_client()
+    for url in ("/.json", "/families.json", "/pathways.json", "/interventions.json"):
+        client.get(url)
+    gc.collect()
+    gc.freeze()

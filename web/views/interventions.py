@@ -1,0 +1,20 @@
+"""The intervention-points page (``/interventions``, ``/interventions.json``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from web.contexts import interventions_context
+from web.data import service_data
+from web.render import respond
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("interventions", __name__)
+
+
+@blueprint.get("/interventions", defaults={"fmt": "html"})
+@blueprint.get("/interventions.<any(json):fmt>")
+def interventions(fmt: str) -> Response:
+    """Early-warning agencies and broker agencies of the population."""
+    return respond("interventions.html", interventions_context(service_data()), fmt)

@@ -1,0 +1,20 @@
+"""The overview page (``/``) and its JSON twin (``/.json``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from web.contexts import overview_context
+from web.data import service_data
+from web.render import respond
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("overview", __name__)
+
+
+@blueprint.get("/", defaults={"fmt": "html"})
+@blueprint.get("/.<any(json):fmt>")
+def overview(fmt: str) -> Response:
+    """Counts, date range, stand-out families, contacts per month, top pathways."""
+    return respond("overview.html", overview_context(service_data()), fmt)
