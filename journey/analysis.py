@@ -306,7 +306,13 @@ def analyse(
     }
     run = AnalysisRun(parameters=parameters, frames=frames)
     run.summary = {
-        "parameters": asdict(parameters),
+        # The escalation event and comparison window are derived, but they are
+        # parameters of the intervention results all the same.
+        "parameters": asdict(parameters)
+        | {
+            "escalation": population.parameters.get("escalation"),
+            "comparison_days": population.parameters.get("comparison_days"),
+        },
         "taxonomy": taxonomy.source,
         "counts": counts,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
