@@ -18,12 +18,13 @@ from typing import Any
 import pandas as pd
 
 from journey import high_contact, indicators, intervention, pathways, uncoordinated
+from journey.csv_export import write_csv
 from journey.errors import InputError, OutputError
 from journey.event_log import agency_journeys
-from journey.journeys import prepare
 from journey.report import render_report
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
+from journey.timeline import prepare
 
 __all__ = [
     "AnalysisParameters",
@@ -99,10 +100,10 @@ def _family_summary(
     summary = summary.join(members, how="left")
     in_contacts = contacts.groupby("family_id")["person_id"].nunique().rename("people_in_contacts")
     summary = summary.join(in_contacts, how="outer")
-    summary["people"] = (
-        summary["people"].fillna(summary["people_in_contacts"]).fillna(0).astype(int)
-    )
-    summary["children"] = summary["children"].fillna(0).astype(int)
+    # Without a people file the joined counts are all missing (object dtype).
+    people_count = pd.to_numeric(summary["people"], errors="coerce")
+    summary["people"] = people_count.fillna(summary["people_in_contacts"]).fillna(0).astype(int)
+    summary["children"] = pd.to_numeric(summary["children"], errors="coerce").fillna(0).astype(int)
     summary = summary.drop(columns="people_in_contacts")
     high_columns = {
         "total_contacts": "contacts",
@@ -146,7 +147,7 @@ def _family_summary(
         "repeat_assessments",
         "indicator_count",
     ]:
-        summary[column] = summary[column].fillna(0).astype(int)
+        summary[column] = pd.to_numeric(summary[column], errors="coerce").fillna(0).astype(int)
     for column in ["high_contact", "eligible", "has_lead_professional", "not_yet_found"]:
         summary[column] = summary[column].astype("boolean").fillna(False).astype(bool)
     summary["uncoordinated_share"] = summary["uncoordinated_share"].fillna(0.0)
@@ -369,7 +370,7 @@ def write_outputs(run: AnalysisRun, out_dir: str | Path) -> list[Path]:
         written = []
         for file_name, frame_name in OUTPUT_FILES.items():
             target = out / file_name
-            _csv_ready(run.frames[frame_name]).to_csv(target, index=False, date_format="%Y-%m-%d")
+            write_csv(_csv_ready(run.frames[frame_name]), target)
             written.append(target)
         (out / "summary.json").write_text(json.dumps(run.summary, indent=2, default=str) + "\n")
         (out / "report.md").write_text(run.report)

@@ -4,6 +4,7 @@ __all__ = [
     "JourneyError",
     "InputError",
     "MissingColumnError",
+    "ParameterError",
     "TaxonomyError",
     "StoreError",
     "StoreUnavailableError",
@@ -29,6 +30,10 @@ class MissingColumnError(InputError):
         self.columns = columns
         names = ", ".join(columns)
         super().__init__(f"{path}: missing required column(s): {names} (rule C001)")
+
+
+class ParameterError(JourneyError, ValueError):
+    """An analysis parameter outside its allowed range."""
 
 
 class TaxonomyError(JourneyError):

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
-from journey.errors import InputError
-from journey.journeys import (
+from journey.errors import ParameterError
+from journey.timeline import (
     PreparedContacts,
     Timeline,
     check_positive,
@@ -249,14 +249,15 @@ def high_contact(
 
     Examples
     --------
-    >>> from tests.builders import contacts_frame, people_frame
-    >>> contacts = contacts_frame([
-    ...     ("c1", "kid", "Police", "incident", "2021-01-01"),
-    ...     ("c2", "kid", "School", "exclusion", "2021-03-01"),
-    ...     ("c3", "kid", "GP", "appointment", "2022-06-01"),
-    ... ], family_id="F1")
-    >>> result = high_contact(contacts, people_frame([("kid", "F1", "child", "2008-05")]),
-    ...                       min_contacts=2, min_agencies=2)
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": ["c1", "c2", "c3"],
+    ...     "person_id": "kid",
+    ...     "family_id": "F1",
+    ...     "agency": ["Police", "School", "GP"],
+    ...     "occurred_at": pd.to_datetime(["2021-01-01", "2021-03-01", "2022-06-01"]),
+    ... })
+    >>> people = pd.DataFrame({"person_id": ["kid"], "birth_month": ["2008-05"]})
+    >>> result = high_contact(contacts, people, min_contacts=2, min_agencies=2)
     >>> result.families[["peak_contacts", "peak_agencies", "first_crossed"]].values.tolist()
     [[2, 2, Timestamp('2021-03-01 00:00:00')]]
     >>> result.people[["contacts_before_age", "age_at_crossing"]].values.tolist()
@@ -265,7 +266,7 @@ def high_contact(
     check_positive(window_days=window_days, min_contacts=min_contacts,
                    min_agencies=min_agencies, by_age=by_age)
     if isinstance(by_age, float) and not by_age.is_integer():
-        raise InputError(f"by_age must be a whole number of years, not {by_age!r}")
+        raise ParameterError(f"by_age must be a whole number of years, not {by_age!r}")
     by_age = int(by_age)
     params = {"window_days": window_days, "min_contacts": min_contacts,
               "min_agencies": min_agencies, "by_age": by_age}

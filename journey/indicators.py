@@ -31,7 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from journey.journeys import (
+from journey.taxonomy import Taxonomy, default_taxonomy
+from journey.timeline import (
     DAY_NS,
     PreparedContacts,
     Timeline,
@@ -43,7 +44,6 @@ from journey.journeys import (
     require_columns,
     spans,
 )
-from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = ["EligibilityResult", "eligibility", "FAMILY_COLUMNS"]
 
@@ -230,11 +230,13 @@ def eligibility(
 
     Examples
     --------
-    >>> from tests.builders import contacts_frame
-    >>> contacts = contacts_frame([
-    ...     ("c1", "mum", "Police", "domestic_incident", "2021-01-10"),
-    ...     ("c2", "kid", "School", "school_absence", "2021-06-01"),
-    ... ], family_id="F1")
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": ["c1", "c2"],
+    ...     "family_id": "F1",
+    ...     "sector": ["police", "education"],
+    ...     "contact_type": ["domestic_incident", "school_absence"],
+    ...     "occurred_at": pd.to_datetime(["2021-01-10", "2021-06-01"]),
+    ... })
     >>> row = eligibility(contacts).families.iloc[0]
     >>> row["indicators"], bool(row["eligible"]), str(row["first_eligible"].date())
     ('domestic_abuse;education', True, '2021-06-01')

@@ -35,7 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from journey.journeys import (
+from journey.taxonomy import Taxonomy, default_taxonomy
+from journey.timeline import (
     DAY_NS,
     PreparedContacts,
     Timeline,
@@ -46,7 +47,6 @@ from journey.journeys import (
     prepare,
     require_columns,
 )
-from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = ["UncoordinatedResult", "uncoordinated", "CONTACT_COLUMNS", "FAMILY_COLUMNS"]
 
@@ -97,13 +97,14 @@ def lead_active(line: Timeline, lead_periods: pd.DataFrame | None) -> np.ndarray
 
     Examples
     --------
-    >>> from tests.builders import contacts_frame, lead_periods_frame
-    >>> from journey.journeys import family_timeline
-    >>> contacts = contacts_frame([
-    ...     ("c1", "p1", "Police", "incident", "2021-01-31 23:00"),
-    ...     ("c2", "p1", "Police", "incident", "2021-02-01 09:00"),
-    ... ], family_id="F1")
-    >>> periods = lead_periods_frame([("F1", "2021-01-01", "2021-01-31")])
+    >>> from journey.timeline import family_timeline
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": ["c1", "c2"],
+    ...     "family_id": "F1",
+    ...     "occurred_at": pd.to_datetime(["2021-01-31 23:00", "2021-02-01 09:00"]),
+    ... })
+    >>> periods = pd.DataFrame({"family_id": ["F1"], "lead_from": pd.to_datetime(["2021-01-01"]),
+    ...                         "lead_to": pd.to_datetime(["2021-01-31"])})
     >>> lead_active(family_timeline(contacts), periods).tolist()
     [True, False]
     """
@@ -284,12 +285,15 @@ def uncoordinated(
 
     Examples
     --------
-    >>> from tests.builders import contacts_frame
-    >>> contacts = contacts_frame([
-    ...     ("c1", "mum", "Police", "domestic_incident", "2021-03-01"),
-    ...     ("c2", "kid", "School", "school_absence", "2021-03-10"),
-    ...     ("c3", "kid", "Children's Social Care", "referral", "2021-03-12", "School"),
-    ... ], family_id="F1")
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": ["c1", "c2", "c3"],
+    ...     "person_id": ["mum", "kid", "kid"],
+    ...     "family_id": "F1",
+    ...     "agency": ["Police", "School", "Children's Social Care"],
+    ...     "contact_type": ["domestic_incident", "school_absence", "referral"],
+    ...     "occurred_at": pd.to_datetime(["2021-03-01", "2021-03-10", "2021-03-12"]),
+    ...     "referred_by": [None, None, "School"],
+    ... })
     >>> result = uncoordinated(contacts)
     >>> result.contacts["reason"].tolist()[1:]
     ['uncoordinated: Police also in contact in the previous 30 days', \

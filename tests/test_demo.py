@@ -45,3 +45,16 @@ def test_demo_generates_loads_and_analyses(tmp_path, monkeypatch):
         k: v for k, v in counts.items() if k != "loads"
     }
     store.close()
+
+
+def test_analysis_csvs_are_safe_from_formula_injection(tmp_path):
+    from journey.analysis import analyse, write_outputs
+    from tests.builders import contacts_frame
+
+    rows = [(f"c{i}", "p1", "=HYPERLINK(x)", "incident", f"2021-01-{i + 1:02d}") for i in range(3)]
+    rows += [("c9", "p1", "School", "exclusion", "2021-02-01")]
+    run = analyse(contacts_frame(rows, family_id="F1"))
+    write_outputs(run, tmp_path)
+    text = (tmp_path / "pathways.csv").read_text()
+    assert "'=HYPERLINK(x)" in text
+    assert ",=HYPERLINK" not in text and not text.startswith("=")

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from journey.errors import InputError
+from journey.errors import ParameterError
 from journey.high_contact import FAMILY_COLUMNS, PERSON_COLUMNS, high_contact
 from tests.builders import contacts_frame, people_frame
 
@@ -170,9 +170,11 @@ def test_the_result_says_which_parameters_produced_it():
     result = high_contact(contacts_frame(journey(["2021-01-01"])), window_days=30, by_age=16)
     assert result.params == {"window_days": 30, "min_contacts": 30, "min_agencies": 5,
                              "by_age": 16}
-    with pytest.raises(InputError):
+    with pytest.raises(ParameterError, match="window_days"):
         high_contact(contacts_frame([]), window_days=0)
-    with pytest.raises(InputError, match="whole number"):
+    with pytest.raises(ParameterError, match="min_agencies"):
+        high_contact(contacts_frame([]), min_agencies=-2)
+    with pytest.raises(ParameterError, match="by_age must be a whole number"):
         high_contact(contacts_frame([]), by_age=12.5)
 
 

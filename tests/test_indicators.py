@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from journey.errors import TaxonomyError
+from journey.errors import ParameterError, TaxonomyError
 from journey.indicators import FAMILY_COLUMNS, eligibility
 from journey.taxonomy import load_taxonomy
 from tests.builders import contacts_frame, lead_periods_frame
@@ -156,6 +156,8 @@ def test_as_of_ignores_later_contacts_and_later_lead_periods():
 def test_unknown_sets_empty_frames_and_parameters():
     with pytest.raises(TaxonomyError):
         eligibility(contacts_frame([]), indicator_set="tf1999")
+    with pytest.raises(ParameterError, match="window_days"):
+        eligibility(contacts_frame([]), window_days=0)
     result = eligibility(contacts_frame([]))
     assert result.families.empty and list(result.families.columns) == FAMILY_COLUMNS
     assert result.params["indicator_set"] == "tf2015" and result.params["window_days"] == 365

@@ -4,16 +4,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journey.errors import InputError, MissingColumnError, NotFoundError
+from journey import journeys as journeys_module
+from journey import timeline as timeline_module
+from journey.errors import MissingColumnError, NotFoundError, ParameterError
 from journey.journeys import (
-    DAY_NS,
     JOURNEY_COLUMNS,
-    Timeline,
-    check_positive,
     family_journey,
     family_journeys,
-    family_timeline,
     person_journey,
+)
+from journey.timeline import (
+    DAY_NS,
+    Timeline,
+    check_positive,
+    family_timeline,
     person_timeline,
     prepare,
 )
@@ -78,8 +82,18 @@ def test_a_missing_column_is_named():
 def test_parameters_must_be_positive():
     check_positive(days=0.5, contacts=np.int64(30), share=np.float64(0.1))
     for bad in (0, -1, "30", None, True):
-        with pytest.raises(InputError):
+        with pytest.raises(ParameterError, match="days must be a positive number"):
             check_positive(days=bad)
+    # Callers that catch ValueError for bad thresholds keep working.
+    assert issubclass(ParameterError, ValueError)
+
+
+def test_journeys_still_exports_what_it_did_before_the_timeline_split():
+    # journey.analysis, bench/ and web code import these from journey.journeys.
+    for name in ("prepare", "PreparedContacts", "Timeline", "family_timeline", "DAY_NS",
+                 "check_positive", "require_columns", "spans", "factorize_rows"):
+        assert getattr(journeys_module, name) is getattr(timeline_module, name)
+        assert name in journeys_module.__all__
 
 
 def _timeline(days, families=None, *, jitter: bool = False):

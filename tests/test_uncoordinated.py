@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from journey.errors import InputError
+from journey.errors import ParameterError
 from journey.taxonomy import default_taxonomy
 from journey.uncoordinated import CONTACT_COLUMNS, FAMILY_COLUMNS, uncoordinated
 from tests.builders import contacts_frame, lead_periods_frame
@@ -203,8 +203,10 @@ def test_empty_contacts_and_parameters():
     assert result.families.empty and list(result.families.columns) == FAMILY_COLUMNS
     assert result.params == {"parallel_days": 14, "assessment_days": 90,
                              "taxonomy": default_taxonomy().source}
-    with pytest.raises(InputError):
+    with pytest.raises(ParameterError, match="assessment_days"):
         uncoordinated(contacts_frame([]), assessment_days=-1)
+    with pytest.raises(ParameterError, match="parallel_days"):
+        uncoordinated(contacts_frame([]), parallel_days=0)
 
 
 def test_the_window_length_is_a_parameter():

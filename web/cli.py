@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from journey.errors import InputError, JourneyError
+from journey.errors import InputError, JourneyError, ParameterError
 
 DEMO_STORE = "sqlite:///journey-demo.db"
 EXIT_BAD_INPUT = 2
@@ -35,7 +35,7 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except InputError as error:
+        except (InputError, ParameterError) as error:
             _fail(str(error), EXIT_BAD_INPUT)
         except JourneyError as error:
             _fail(str(error), 1)

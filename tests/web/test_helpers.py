@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from journey.csv_export import frame_to_csv, safe_cell
 from web.charts import bar_chart, nice_step
-from web.csv_export import frame_to_csv, safe_cell
 from web.params import BadParameter, choice_param, date_param, flag_param, int_param
 from web.render import to_jsonable
 
@@ -23,7 +23,7 @@ WEB_MODULES = [
     "web.params",
     "web.charts",
     "web.render",
-    "web.csv_export",
+    "journey.csv_export",
     "web.contexts.overview",
 ]
 

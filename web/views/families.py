@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, request, url_for
 
+from journey.csv_export import frame_to_csv
 from web.contexts import families_context, families_csv_frame, family_context, family_map
 from web.contexts.families import known_indicators, parse_family_query
-from web.csv_export import frame_to_csv
 from web.data import NOT_ANALYSED, service_data
 from web.render import MAP_CSP, respond
 

@@ -6,9 +6,11 @@ run as a formula when an analyst opens the file.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-__all__ = ["safe_cell", "frame_to_csv"]
+__all__ = ["safe_cell", "frame_to_csv", "write_csv"]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,3 +52,8 @@ def frame_to_csv(frame: pd.DataFrame) -> str:
     safe = frame.apply(_defuse)
     safe.columns = [safe_cell(str(c)) for c in frame.columns]
     return safe.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%dT%H:%M:%S")
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write :func:`frame_to_csv` of ``frame`` to ``path`` as UTF-8."""
+    Path(path).write_text(frame_to_csv(frame), encoding="utf-8")
