@@ -189,6 +189,27 @@ def analyse(
         Frames named as in :data:`OUTPUT_FILES` plus ``family_summary``,
         ``broker_agencies`` and ``contacts_per_month``; a summary dict; a
         Markdown report.
+
+    Examples
+    --------
+    A family seen by the police, then by a school a week later, then by the
+    police again (sector and times as the contract gives them):
+
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": ["c1", "c2", "c3"], "person_id": ["p1", "p2", "p1"],
+    ...     "family_id": ["F1", "F1", "F1"], "agency": ["Police", "School", "Police"],
+    ...     "sector": ["police", "education", "police"],
+    ...     "contact_type": ["domestic_incident", "school_absence", "incident"],
+    ...     "occurred_at": pd.to_datetime(["2021-01-04", "2021-01-11", "2021-02-01"]),
+    ...     "referred_by": [None, None, None], "service": None, "source_system": None})
+    >>> run = analyse(contacts)
+    >>> run.frames["pathways"].query("cohort == 'all'")[["from_agency", "to_agency", "transitions"]]
+      from_agency to_agency  transitions
+    0      Police    School            1
+    1      School    Police            1
+    >>> row = run.frames["family_summary"].iloc[0]
+    >>> int(row.contacts), int(row.uncoordinated), row.indicators
+    (3, 2, 'crime_asb;domestic_abuse;education')
     """
     started = time.perf_counter()
     taxonomy = taxonomy or default_taxonomy()

@@ -244,6 +244,19 @@ def validate_contacts(
     ------
     MissingColumnError
         When a required column is missing (rule C001); nothing is validated.
+
+    Examples
+    --------
+    >>> from journey.taxonomy import default_taxonomy
+    >>> raw = pd.DataFrame({
+    ...     "contact_id": ["c1", "c2"], "person_id": ["p1", "p1"], "family_id": ["F1", "F1"],
+    ...     "agency": ["Sussex Police", "School"], "contact_type": ["Incident", "exclusion"],
+    ...     "occurred_at": ["2021-03-01", "01/03/2021"], "line": [2, 3]})
+    >>> checked = validate_contacts(raw, source="contacts.csv", taxonomy=default_taxonomy())
+    >>> checked.valid[["agency", "sector", "contact_type"]].values.tolist()
+    [['Police', 'police', 'incident']]
+    >>> checked.rejects[["line", "rule"]].values.tolist()
+    [[3, 'C106']]
     """
     required = list(REQUIRED_CONTACT_COLUMNS)
     if person_family is None:
