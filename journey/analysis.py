@@ -15,12 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from journey import high_contact, indicators, intervention, pathways, uncoordinated
 from journey.csv_export import write_csv
 from journey.errors import InputError, OutputError
-from journey.event_log import agency_journeys
+from journey.event_log import AgencyJourneys, agency_journeys
 from journey.report import render_report
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
@@ -93,8 +94,12 @@ def _family_summary(
     escalated: set[str],
 ) -> pd.DataFrame:
     """One row per family joining every family-level result (the web app's family list)."""
-    members = people.groupby("family_id").agg(
-        people=("person_id", "size"), children=("role", lambda r: int((r == "child").sum()))
+    is_child = (people["role"] == "child").astype(int)
+    members = pd.DataFrame(
+        {
+            "people": people.groupby("family_id")["person_id"].size(),
+            "children": is_child.groupby(people["family_id"]).sum(),
+        }
     )
     summary = families[["family_id", "area"]].drop_duplicates("family_id").set_index("family_id")
     summary = summary.join(members, how="left")
@@ -155,11 +160,11 @@ def _family_summary(
     return summary.rename_axis("family_id").reset_index()
 
 
-def _contacts_per_month(contacts: pd.DataFrame) -> pd.DataFrame:
-    once = contacts.drop_duplicates(["family_id", "contact_id"])
-    months = once["occurred_at"].dt.strftime("%Y-%m")
-    counts = months.value_counts().sort_index()
-    return pd.DataFrame({"month": counts.index, "contacts": counts.to_numpy()})
+def _contacts_per_month(journeys: AgencyJourneys) -> pd.DataFrame:
+    """Contacts (each once per family) per calendar month, from the shared event log."""
+    months = journeys.occurred_at.view("datetime64[ns]").astype("datetime64[M]")
+    values, counts = np.unique(months, return_counts=True)
+    return pd.DataFrame({"month": np.datetime_as_string(values, unit="M"), "contacts": counts})
 
 
 def analyse(
@@ -311,12 +316,12 @@ def analyse(
         "variants": variant_frame,
         "intervention_agencies": population.agencies,
         "broker_agencies": population.brokers,
-        "contacts_per_month": _contacts_per_month(contacts),
+        "contacts_per_month": _contacts_per_month(journeys),
     }
     counts = {
         "families": int(contacts["family_id"].nunique()),
         "people": int(contacts["person_id"].nunique()),
-        "contacts": int(contacts.drop_duplicates(["family_id", "contact_id"]).shape[0]),
+        "contacts": len(journeys.family),
         "contact_rows": len(contacts),
         "agencies": int(contacts["agency"].nunique()),
         "high_contact_families": int(family_high["is_high_contact"].sum()),

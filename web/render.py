@@ -156,9 +156,27 @@ def _format_number(value: Any) -> str:
 
 
 def _format_percent(value: Any) -> str:
+    """A share (0 to 1) as a percentage: one decimal place under 10%, none from 10% up.
+
+    Examples
+    --------
+    >>> [_format_percent(v) for v in (0.003, 0.044, 0.0999, 0.12, 1.0)]
+    ['0.3%', '4.4%', '10%', '12%', '100%']
+    >>> _format_percent(0), _format_percent(0.0004), _format_percent(None)
+    ('0%', '<0.1%', '—')
+    """
     if value is None or pd.isna(value):
         return "—"
-    return f"{100 * float(value):.0f}%"
+    percent = 100 * float(value)
+    if percent == 0:
+        return "0%"
+    # A share that is not zero never reads as zero (6 families of 1,947 is not "0%").
+    if 0 < percent < 0.05:
+        return "<0.1%"
+    # Decide on the rounded value, so 9.99% reads "10%", never "10.0%".
+    if abs(round(percent, 1)) < 10:
+        return f"{percent:.1f}%"
+    return f"{percent:.0f}%"
 
 
 def _format_decimal(value: Any, places: int = 2) -> str:

@@ -1,15 +1,19 @@
 """The pathways page: the agency directly-follows map of a cohort, its start/end agencies, variants.
 
 Reads the stored ``pathways``, ``pathway_ends`` and ``variants`` results;
-``min`` hides transitions seen fewer times than that.
+``min`` hides transitions seen fewer times than that. Without ``min`` the page
+picks the smallest threshold that keeps the map to at most
+:data:`MOST_PATHWAYS_SHOWN` pathways between agencies, so a real population's
+map opens readable rather than as a hairball; ``?min=1`` still shows them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from flask import url_for
 
@@ -20,7 +24,9 @@ from web.params import choice_param, int_param
 
 __all__ = [
     "COHORTS",
+    "MOST_PATHWAYS_SHOWN",
     "PathwayQuery",
+    "default_min_transitions",
     "parse_pathway_query",
     "pathways_context",
     "pathways_map_document",
@@ -33,13 +39,20 @@ COHORTS: dict[str, str] = {
     "eligible": "Eligible families",
 }
 
+# About as many arrows as a reader can follow on one screen of map.
+MOST_PATHWAYS_SHOWN = 40
+
 
 @dataclass(frozen=True)
 class PathwayQuery:
-    """Which cohort's pathways, hiding transitions seen fewer than ``min_transitions`` times."""
+    """Which cohort's pathways, hiding transitions seen fewer than ``min_transitions`` times.
+
+    ``min_transitions`` None means "not asked for": the page picks
+    :func:`default_min_transitions` for the cohort.
+    """
 
     cohort: str = "all"
-    min_transitions: int = 1
+    min_transitions: int | None = None
     variants: int = 20
 
 
@@ -47,9 +60,50 @@ def parse_pathway_query(args: Mapping[str, str]) -> PathwayQuery:
     """Validate ``cohort``, ``min`` and ``variants`` (a bad value raises a 400)."""
     return PathwayQuery(
         cohort=choice_param(args, "cohort", COHORTS, default="all"),
-        min_transitions=int_param(args, "min", default=1, minimum=1),
+        min_transitions=int_param(args, "min", default=None, minimum=1),
         variants=int_param(args, "variants", default=20, minimum=1, maximum=500),
     )
+
+
+def _between_agencies(pathways: pd.DataFrame) -> pd.DataFrame:
+    """The pathways the map draws: a family staying with one agency is not an arrow."""
+    return pathways[pathways["from_agency"] != pathways["to_agency"]]
+
+
+def default_min_transitions(pathways: pd.DataFrame, *, most: int = MOST_PATHWAYS_SHOWN) -> int:
+    """The smallest minimum that leaves at most ``most`` pathways between agencies (at least 1).
+
+    Parameters
+    ----------
+    pathways : pandas.DataFrame
+        One cohort's transitions: ``from_agency``, ``to_agency``, ``transitions``.
+    most : int, default 40
+        How many pathways between different agencies the map may show.
+        Transitions from an agency to itself are not counted: the map does not
+        draw them.
+
+    Returns
+    -------
+    int
+        One more than the ``most + 1``-th largest transition count, or 1 when
+        there are no more than ``most`` pathways. Ties can leave fewer than
+        ``most`` shown, never more.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"from_agency": ["Police", "School", "GP", "GP"],
+    ...     "to_agency": ["School", "Police", "Police", "GP"], "transitions": [9, 4, 4, 50]})
+    >>> default_min_transitions(flows, most=3), default_min_transitions(flows, most=2)
+    (1, 5)
+    >>> default_min_transitions(flows, most=1)
+    5
+    """
+    counts = _between_agencies(pathways)["transitions"].dropna().to_numpy()
+    if len(counts) <= most:
+        return 1
+    # Sorted descending, counts[most] is the strongest pathway that must go.
+    counts = np.sort(counts)[::-1]
+    return max(1, int(counts[most]) + 1)
 
 
 def _cohort(frame: pd.DataFrame | None, cohort: str) -> pd.DataFrame | None:
@@ -76,8 +130,18 @@ def _build_map(data: ServiceData, query: PathwayQuery, assets: str) -> MapDocume
     return MapDocument.of(journey_map)
 
 
+def _with_minimum(data: ServiceData, query: PathwayQuery) -> PathwayQuery:
+    """``query`` with its minimum filled in: the one asked for, else the cohort's default."""
+    if query.min_transitions is not None:
+        return query
+    pathways = _cohort(data.result("pathways"), query.cohort)
+    minimum = 1 if pathways is None else default_min_transitions(pathways)
+    return replace(query, min_transitions=minimum)
+
+
 def pathways_map_document(data: ServiceData, query: PathwayQuery, *, assets: str) -> MapDocument:
-    """The cohort's pathways map, cached per data version."""
+    """The cohort's pathways map, cached per data version (no ``min``: the default minimum)."""
+    query = _with_minimum(data, query)
     key = ("pathways_map", query.cohort, query.min_transitions, assets)
     return data.cached(key, lambda: _build_map(data, query, assets))
 
@@ -86,14 +150,22 @@ def pathways_context(data: ServiceData, query: PathwayQuery) -> dict[str, Any]:
     """The cohort's transitions at or above ``min``, start/end agencies, variants, and its map.
 
     The map document (with its legend) is drawn by its own request, which the
-    page's iframe makes, so the page does not wait for it.
+    page's iframe makes, so the page does not wait for it. Without ``min`` the
+    minimum is :func:`default_min_transitions`; ``pathways_shown`` of
+    ``pathways_total`` pathways between agencies are then on the map.
     """
+    chosen = query.min_transitions is None
+    query = _with_minimum(data, query)
     context: dict[str, Any] = {
         "page_title": "Pathways",
         **analysis_status(data),
         "cohort": query.cohort,
         "cohorts": COHORTS,
-        "min": query.min_transitions,
+        "min_transitions": query.min_transitions,
+        "min_transitions_default": chosen,
+        "most_pathways_shown": MOST_PATHWAYS_SHOWN,
+        "pathways_shown": 0,
+        "pathways_total": 0,
         "map": None,
         "transitions": [],
         "hidden_transitions": 0,
@@ -123,6 +195,8 @@ def pathways_context(data: ServiceData, query: PathwayQuery) -> dict[str, Any]:
             kept, ["from_agency", "to_agency", "transitions", "families", "median_days"]
         ),
         hidden_transitions=int(len(pathways) - len(kept)),
+        pathways_shown=int(len(_between_agencies(kept))),
+        pathways_total=int(len(_between_agencies(pathways))),
         ends=records(ends, ["agency", "starts", "ends"]),
         variants=records(variants, ["variant", "length", "families", "share"]),
     )

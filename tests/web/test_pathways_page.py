@@ -1,0 +1,208 @@
+"""The pathways page's default minimum (a readable map on a busy population) and share formatting.
+
+The busy population: ten agencies, and families whose whole journey is two
+contacts ten days apart, so each family adds exactly one transition.
+
+* 38 pathways between two different agencies taken by 3 families each,
+* 5 more taken by 2 families each,
+* 10 more taken by 1 family each: 53 pathways between agencies in all,
+* and 5 agencies each seen twice in a row by 5 families (A→A, 5 transitions):
+  the map does not draw these, so they must not count towards the 40.
+
+By hand: at minimum 1 the map would show 38 + 5 + 10 = 53 > 40 pathways; at 2,
+38 + 5 = 43 > 40; at 3, 38 <= 40. So the default minimum is 3, showing 38 of 53.
+(Counting the 5 self-transitions too would give 43 at 3 and wrongly choose 4.)
+"""
+
+from __future__ import annotations
+
+import doctest
+import itertools
+
+import pandas as pd
+import pytest
+
+from graph_loader.stores import open_store
+from tests.builders import contacts_frame, lead_periods_frame, people_frame
+from tests.web.population import analyse_into, write_population
+from web import create_app
+from web.contexts.pathways import default_min_transitions
+from web.render import _format_percent
+
+AGENCIES = [
+    "Police",
+    "School",
+    "Education Welfare",
+    "GP",
+    "Health Visiting",
+    "School Nursing",
+    "Hospital",
+    "Midwifery",
+    "CAMHS",
+    "Early Help",
+]
+PAIRS = list(itertools.permutations(AGENCIES, 2))
+FAMILIES_PER_PAIR = [3] * 38 + [2] * 5 + [1] * 10
+LOOPS = AGENCIES[:5]
+FAMILIES_PER_LOOP = 5
+
+
+def _busy_population() -> dict:
+    journeys = [
+        pair
+        for pair, families in zip(PAIRS, FAMILIES_PER_PAIR, strict=False)
+        for _ in range(families)
+    ]
+    journeys += [(agency, agency) for agency in LOOPS for _ in range(FAMILIES_PER_LOOP)]
+    rows, people = [], []
+    for n, (first, then) in enumerate(journeys):
+        family, child = f"B{n:03d}", f"B{n:03d}-kid"
+        rows.append((f"{family}-1", child, first, "appointment", "2022-03-01 09:00", None, family))
+        rows.append((f"{family}-2", child, then, "appointment", "2022-03-11 09:00", None, family))
+        people.append((child, family, "child", "2012-05"))
+    families = people_frame(people)[["family_id"]].assign(area="North")
+    return {
+        "contacts": contacts_frame(rows),
+        "people": people_frame(people),
+        "families": families,
+        "lead_periods": lead_periods_frame([]),
+    }
+
+
+@pytest.fixture(scope="module")
+def busy_client(tmp_path_factory):
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('busy') / 'journey.db'}")
+    write_population(store, _busy_population())
+    analyse_into(store)
+    yield create_app({"STORE": store, "TESTING": True}).test_client()
+    store.close()
+
+
+def test_the_busy_population_has_the_pathways_worked_out_by_hand(busy_client):
+    body = busy_client.get("/pathways.json?min=1").get_json()
+    between = [t for t in body["transitions"] if t["from_agency"] != t["to_agency"]]
+    loops = [t for t in body["transitions"] if t["from_agency"] == t["to_agency"]]
+    assert sorted(t["transitions"] for t in between) == sorted(FAMILIES_PER_PAIR)
+    assert [t["transitions"] for t in loops] == [FAMILIES_PER_LOOP] * len(LOOPS)
+
+
+def test_without_min_the_page_shows_the_strongest_pathways_only(busy_client):
+    body = busy_client.get("/pathways.json").get_json()
+    assert body["min_transitions"] == 3
+    assert body["min_transitions_default"] is True
+    assert (body["pathways_shown"], body["pathways_total"]) == (38, 53)
+    # The table keeps every transition seen 3 times or more: 38 pathways and the 5 loops.
+    assert len(body["transitions"]) == 38 + 5
+    assert min(t["transitions"] for t in body["transitions"]) == 3
+    assert body["map"]["url"] == "/pathways/map.html?cohort=all&min=3"
+    html = busy_client.get("/pathways").get_data(as_text=True)
+    assert 'src="/pathways/map.html?cohort=all&amp;min=3"' in html
+    assert 'name="min" type="number" min="1" inputmode="numeric" value="3"' in html
+    sentence = " ".join(html[html.index("Showing the") :].split())
+    assert sentence.startswith(
+        "Showing the 38 pathways seen at least 3 times (the strongest, at most 40); "
+        '<a href="/pathways?cohort=all&amp;min=1">set the minimum to 1</a> to see all 53.'
+    )
+
+
+def test_the_map_document_draws_the_default_minimum(busy_client):
+    for url in ("/pathways/map.html?cohort=all&min=3", "/pathways/map.html?cohort=all"):
+        document = busy_client.get(url).get_data(as_text=True)
+        assert document.count('"id": "flow-') == 38, url
+    document = busy_client.get("/pathways/map.html?cohort=all&min=1").get_data(as_text=True)
+    assert document.count('"id": "flow-') == 53
+
+
+def test_an_explicit_minimum_of_one_shows_everything(busy_client):
+    body = busy_client.get("/pathways.json?min=1").get_json()
+    assert body["min_transitions"] == 1
+    assert body["min_transitions_default"] is False
+    assert (body["pathways_shown"], body["pathways_total"]) == (53, 53)
+    assert len(body["transitions"]) == 53 + 5
+    assert body["map"]["url"] == "/pathways/map.html?cohort=all&min=1"
+    html = busy_client.get("/pathways?min=1").get_data(as_text=True)
+    assert "Showing the" not in html
+    assert 'value="1"' in html
+
+
+def test_an_explicit_minimum_is_kept_even_when_it_shows_more_than_40(busy_client):
+    body = busy_client.get("/pathways.json?min=2").get_json()
+    assert (body["min_transitions"], body["min_transitions_default"]) == (2, False)
+    assert body["pathways_shown"] == 38 + 5
+
+
+def test_a_quiet_population_keeps_every_pathway_by_default(client, store):
+    # The shared web population has far fewer than 40 pathways: nothing to thin out.
+    pathways = store.result("pathways")
+    everyone = pathways[pathways["cohort"] == "all"]
+    body = client.get("/pathways.json").get_json()
+    assert body["min_transitions"] == 1 and body["min_transitions_default"] is True
+    assert (
+        body["pathways_shown"]
+        == body["pathways_total"]
+        == int((everyone["from_agency"] != everyone["to_agency"]).sum())
+    )
+    assert "Showing the" not in client.get("/pathways").get_data(as_text=True)
+
+
+def _slow_default(counts: list[int], most: int) -> int:
+    # The definition, literally: the smallest m >= 1 leaving at most `most` counts >= m.
+    m = 1
+    while sum(c >= m for c in counts) > most:
+        m += 1
+    return m
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [[], [1], [5, 5, 5], [9, 4, 4, 1], [3, 3, 3, 3, 2, 2, 1], list(range(1, 30)), [7] * 12],
+)
+@pytest.mark.parametrize("most", [1, 2, 3, 10])
+def test_default_minimum_matches_its_definition(counts, most):
+    agencies = [f"A{i}" for i in range(len(counts) + 1)]
+    flows = pd.DataFrame(
+        {
+            "from_agency": agencies[:-1] + ["A0"],
+            "to_agency": agencies[1:] + ["A0"],  # the last row is a loop, never counted
+            "transitions": counts + [1000],
+        }
+    )
+    assert default_min_transitions(flows, most=most) == _slow_default(counts, most)
+
+
+def test_pathways_context_examples_pass():
+    import web.contexts.pathways as module
+
+    failures, tried = doctest.testmod(module)
+    assert tried > 0 and failures == 0
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [
+        (0, "0%"),
+        (0.0, "0%"),
+        (0.0004, "<0.1%"),  # 0.04%: not zero, too small for one decimal place
+        (0.0005, "0.1%"),
+        (0.003, "0.3%"),
+        (6 / 1947, "0.3%"),  # the 6 families of 1,947 that used to read "0%"
+        (0.044, "4.4%"),
+        (0.0999, "10%"),  # 9.99% rounds to 10.0: shown without the decimal
+        (0.0994, "9.9%"),
+        (0.1, "10%"),
+        (0.12, "12%"),
+        (1.0, "100%"),
+        (None, "—"),
+        (float("nan"), "—"),
+    ],
+)
+def test_shares_have_a_decimal_place_under_ten_percent(share, shown):
+    assert _format_percent(share) == shown
+
+
+def test_the_variants_table_shows_small_shares(busy_client):
+    # 38 * 3 + 5 * 2 + 10 + 5 * 5 = 159 families; a variant is a family's agency sequence,
+    # so each of the 10 one-family pathways is 1 of 159 = 0.63%: "0.6%", never "0%".
+    html = busy_client.get("/pathways?variants=500").get_data(as_text=True)
+    assert '<td class="num">0.6%</td>' in html
+    assert '<td class="num">0%</td>' not in html
