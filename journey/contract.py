@@ -131,6 +131,7 @@ RULES = {
     "C106": "occurred_at is not an ISO 8601 date or date-time",
     "C107": "occurred_at is in the future",
     "C108": "the same contact_id and person_id appear on an earlier line",
+    "C109": "a text field holds a control character",
     "P101": "person_id is empty",
     "P102": "family_id is empty",
     "P103": "birth_month is not YYYY-MM",
@@ -152,6 +153,8 @@ class Validated:
     warnings: list[str] = field(default_factory=list)
 
 
+# Control characters never belong in an id or a name (tab, newline and carriage return aside).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -280,6 +283,12 @@ def validate_contacts(
     check.check(occurred.isna(), "C106")
     limit = (now or pd.Timestamp.now(tz=TIME_ZONE).tz_localize(None)) + pd.Timedelta(days=1)
     check.check(occurred > limit, "C107")
+    text_columns = ["contact_id", "person_id", "family_id", "agency", "contact_type",
+                    "referred_by", "service", "source_system"]  # fmt: skip
+    control = pd.Series(False, index=frame.index)
+    for column in text_columns:
+        control |= frame[column].astype("string").str.contains(_CONTROL, na=False)
+    check.check(control, "C109")
     contact = _clean_text(frame["contact_id"])
     key = contact.astype(str) + "\x1f" + person.astype(str)
     first_line = frame["line"].groupby(key).transform("first")

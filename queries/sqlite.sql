@@ -160,6 +160,51 @@ SELECT contact_id, person_id, family_id, agency, sector, contact_type,
 FROM contacts
 ORDER BY family_id, occurred_at, contact_id, person_id;
 
+-- One column of every contact in journey order, as one string: values joined
+-- by char(31), NULL written as char(30). The contract refuses control
+-- characters in text, so splitting is exact; reading a million rows this way
+-- is about twice as fast as fetching row tuples.
+
+-- name: column_contact_id
+SELECT group_concat(coalesce(contact_id, char(30)), char(31))
+FROM (SELECT contact_id FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: column_person_id
+SELECT group_concat(coalesce(person_id, char(30)), char(31))
+FROM (SELECT person_id FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: column_family_id
+SELECT group_concat(coalesce(family_id, char(30)), char(31))
+FROM (SELECT family_id FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: column_agency
+SELECT group_concat(coalesce(agency, char(30)), char(31))
+FROM (SELECT agency FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: column_sector
+SELECT group_concat(coalesce(sector, char(30)), char(31))
+FROM (SELECT sector FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: column_contact_type
+SELECT group_concat(coalesce(contact_type, char(30)), char(31))
+FROM (SELECT contact_type FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: column_occurred_at
+SELECT group_concat(coalesce(occurred_at, char(30)), char(31))
+FROM (SELECT occurred_at FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: column_referred_by
+SELECT group_concat(coalesce(referred_by, char(30)), char(31))
+FROM (SELECT referred_by FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: column_service
+SELECT group_concat(coalesce(service, char(30)), char(31))
+FROM (SELECT service FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: column_source_system
+SELECT group_concat(coalesce(source_system, char(30)), char(31))
+FROM (SELECT source_system FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
 -- name: select_people
 SELECT person_id, family_id, role, birth_month, sex FROM people
 ORDER BY family_id, person_id;

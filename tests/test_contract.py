@@ -43,6 +43,8 @@ def test_valid_row_is_normalised():
         (("c1", "p1", "F1", "Police", "incident", "01/03/2021"), "C106"),
         (("c1", "p1", "F1", "Police", "incident", "2021-02-30"), "C106"),
         (("c1", "p1", "F1", "Police", "incident", "2099-01-01"), "C107"),
+        (("c1", "p1", "F1", "Police\x1f", "incident", "2021-03-01"), "C109"),
+        (("c\x00", "p1", "F1", "Police", "incident", "2021-03-01"), "C109"),
     ],
 )
 def test_each_rule_rejects_with_line_and_reason(row, rule):

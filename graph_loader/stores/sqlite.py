@@ -11,6 +11,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from journey.contract import CONTACT_COLUMNS
@@ -23,6 +24,7 @@ __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 SCHEMA_VERSION = 1
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 _BATCH = 50_000
+_NULLABLE = {"referred_by", "service", "source_system"}
 
 
 def _sql(name: str) -> str:
@@ -203,11 +205,31 @@ class SQLiteStore:
         # Column-wise construction: far cheaper than from_records on a million tuples.
         return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
 
+    def _all_contacts(self) -> pd.DataFrame:
+        """Every contact row, read column by column (see queries ``column_*``).
+
+        Falls back to reading row tuples when a column's value count disagrees
+        with the row count (text written before the control-character rule).
+        """
+        rows = int(self._scalar("count_contact_rows"))
+        if rows == 0:
+            return pd.DataFrame(columns=CONTACT_COLUMNS)
+        columns = {}
+        for column in CONTACT_COLUMNS:
+            (joined,) = self._db.execute(_sql(f"column_{column}")).fetchone()
+            values = np.array(joined.split("\x1f"), dtype=object)
+            if len(values) != rows:
+                return self._frame("select_all_contacts")
+            if column in _NULLABLE:
+                values[values == "\x1e"] = None
+            columns[column] = values
+        return pd.DataFrame(columns, copy=False)
+
     def contacts(self, where: ContactFilter | None = None) -> pd.DataFrame:
         """Contact rows (contract columns) in journey order: family, time, contact, person."""
         where = where or ContactFilter()
         if where == ContactFilter():
-            frame = self._frame("select_all_contacts")
+            frame = self._all_contacts()
         elif where == ContactFilter(family_id=where.family_id):
             frame = self._frame("select_contacts_of_family", {"family_id": where.family_id})
         elif where == ContactFilter(person_id=where.person_id):

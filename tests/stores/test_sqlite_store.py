@@ -93,3 +93,25 @@ def test_threads_each_get_their_own_connection(tmp_path):
     assert {count for count, _ in results} == {20}
     assert len({connection for _, connection in results}) > 1
     store.close()
+
+
+def test_reading_all_contacts_survives_separator_characters(tmp_path):
+    from tests.builders import contacts_frame
+
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    frame = contacts_frame(
+        [
+            ("c1", "p1", "Police", "incident", "2021-01-01", None, "F1"),
+            ("c2", "p1", "School", "exclusion", "2021-01-02", "Police", "F1"),
+        ]
+    )
+    # Written around validation (which refuses control characters): the fast
+    # column-wise read must notice and fall back to reading rows.
+    frame.loc[0, "agency"] = "Police\x1fUnit"
+    frame.loc[1, "service"] = "\x1e"
+    store.write_contacts(frame)
+    got = store.contacts()
+    assert got["agency"].tolist() == ["Police\x1fUnit", "School"]
+    assert got["service"].tolist() == [None, "\x1e"]
+    assert got["referred_by"].tolist() == [None, "Police"]
+    store.close()
