@@ -97,3 +97,20 @@ def test_errors_are_one_clear_line(runner, tmp_path, args, status, message):
     assert result.exit_code == status, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_on_a_taken_port_is_one_clear_line(runner, tmp_path):
+    import socket
+
+    from graph_loader.stores import open_store
+
+    store_url = f"sqlite:///{tmp_path / 'j.db'}"
+    open_store(store_url).close()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["serve", "--store", store_url, "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "Traceback" not in result.output

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import gc
+import socket
 import threading
 
 from flask import Flask
 from waitress.server import BaseWSGIServer, create_server
 
-__all__ = ["make_server", "serve", "warm_up", "BackgroundServer"]
+from journey.errors import JourneyError
+
+__all__ = ["make_server", "serve", "warm_up", "BackgroundServer", "ServeError"]
+
+
+class ServeError(JourneyError):
+    """The server cannot start (the port is taken, the address is not this machine's)."""
 
 
 def make_server(
@@ -19,6 +26,19 @@ def make_server(
     Call ``run()`` to serve; :class:`BackgroundServer` runs one in a thread and stops it cleanly.
     """
     return create_server(app, host=host, port=port, threads=threads, ident="journey")
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse a taken or foreign address up front: waitress leaks its sockets when binding fails."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ServeError(
+            f"cannot listen on {host}:{port} ({reason}); choose another --port"
+        ) from None
 
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 4) -> None:
@@ -35,10 +55,13 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 
     threads : int, default 4
         Worker threads.
     """
+    _check_address(host, port)
     server = make_server(app, host=host, port=port, threads=threads)
     warm_up(app)
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass  # Ctrl+C is how a person stops the server: not an error.
     finally:
         server.close()
         server.task_dispatcher.shutdown()
