@@ -22,6 +22,7 @@ from journey import high_contact, indicators, intervention, pathways, uncoordina
 from journey.csv_export import write_csv
 from journey.errors import InputError, OutputError
 from journey.event_log import AgencyJourneys, agency_journeys
+from journey.parameters import AnalysisParameters
 from journey.report import render_report
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
@@ -47,19 +48,6 @@ OUTPUT_FILES = {
     "variants.csv": "variants",
     "intervention_agencies.csv": "intervention_agencies",
 }
-
-
-@dataclass(frozen=True)
-class AnalysisParameters:
-    """Every threshold the analyses take, with the documented defaults."""
-
-    indicator_set: str = "tf2015"
-    window_days: int = 365
-    min_contacts: int = 30
-    min_agencies: int = 5
-    by_age: int = 13
-    parallel_days: int = 30
-    assessment_days: int = 90
 
 
 @dataclass

@@ -114,3 +114,15 @@ def test_serve_on_a_taken_port_is_one_clear_line(runner, tmp_path):
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_analyse_options_are_the_library_parameters_with_their_defaults(runner):
+    from dataclasses import asdict
+
+    from journey.parameters import PARAMETER_HELP, AnalysisParameters
+
+    options = {p.name: p.default for p in cli.commands["analyse"].params if p.name != "help"}
+    defaults = asdict(AnalysisParameters())
+    assert set(PARAMETER_HELP) == set(defaults)
+    for name, default in defaults.items():
+        assert options[name] == default

@@ -211,52 +211,27 @@ def _analyse(store, out_dir: str | None, options: dict[str, Any]) -> None:
 
 
 def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The thresholds every analysis takes, as options with the documented defaults."""
-    options = [
-        click.option(
-            "--indicator-set",
-            type=click.Choice(["tf2015", "sf2022"]),
-            default="tf2015",
-            show_default=True,
-            help="Headline indicator set for eligibility.",
-        ),
-        click.option(
-            "--window-days",
-            type=click.IntRange(min=1),
-            default=365,
-            show_default=True,
-            help="Rolling window of a high-contact journey.",
-        ),
-        click.option(
-            "--min-contacts",
-            type=click.IntRange(min=1),
-            default=30,
-            show_default=True,
-            help="Contacts within the window that make a journey high-contact.",
-        ),
-        click.option(
-            "--min-agencies",
-            type=click.IntRange(min=1),
-            default=5,
-            show_default=True,
-            help="Distinct agencies within the window that make it high-contact.",
-        ),
-        click.option(
-            "--by-age",
-            type=click.IntRange(min=1),
-            default=13,
-            show_default=True,
-            help="Age for the cumulative form of high-contact journeys.",
-        ),
-        click.option(
-            "--parallel-days",
-            type=click.IntRange(min=1),
-            default=30,
-            show_default=True,
-            help="Days within which another agency's contact makes a contact uncoordinated.",
-        ),
-        taxonomy_option,
-    ]
+    """The thresholds every analysis takes, as options whose defaults come from the library."""
+    from dataclasses import fields
+
+    from journey.parameters import PARAMETER_HELP, AnalysisParameters
+
+    defaults = AnalysisParameters()
+    options = []
+    for field in fields(AnalysisParameters):
+        name = "--" + field.name.replace("_", "-")
+        kind = (
+            click.Choice(["tf2015", "sf2022"])
+            if field.name == "indicator_set"
+            else click.IntRange(min=1)
+        )
+        default = getattr(defaults, field.name)
+        options.append(
+            click.option(
+                name, type=kind, default=default, show_default=True, help=PARAMETER_HELP[field.name]
+            )  # fmt: skip
+        )
+    options.append(taxonomy_option)
     for option in reversed(options):
         command = option(command)
     return command
@@ -356,21 +331,7 @@ def demo(
     ctx.invoke(generate, families=families, seed=seed, out_dir=data_dir)
     store = _load(data_dir, store_url, None, str(Path(data_dir) / "rejects"))
     try:
-        _analyse(
-            store,
-            "analysis",
-            _options(
-                {
-                    "indicator_set": "tf2015",
-                    "window_days": 365,
-                    "min_contacts": 30,
-                    "min_agencies": 5,
-                    "by_age": 13,
-                    "parallel_days": 30,
-                    "taxonomy_path": None,
-                }
-            ),
-        )
+        _analyse(store, "analysis", {"taxonomy": _taxonomy(None)})
         if not no_serve:
             _serve(store, host, port)
     finally:
