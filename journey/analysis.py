@@ -155,6 +155,53 @@ def _contacts_per_month(journeys: AgencyJourneys) -> pd.DataFrame:
     return pd.DataFrame({"month": np.datetime_as_string(values, unit="M"), "contacts": counts})
 
 
+# The contact columns the analyses read (service and source_system are not among them).
+ANALYSED_COLUMNS = [
+    "contact_id", "person_id", "family_id", "agency", "sector", "contact_type",
+    "occurred_at", "referred_by",
+]  # fmt: skip
+
+ONE_FAMILY_VARIANTS = "(other variants, each followed by one family)"
+
+
+def compact_variants(variants: pd.DataFrame) -> pd.DataFrame:
+    """Keep variants followed by two or more families; fold the rest into one row per cohort.
+
+    On a real population most long journeys are unique, so listing every
+    single-family variant makes the table tens of megabytes without telling
+    an analyst anything. The folded row has ``variant`` =
+    :data:`ONE_FAMILY_VARIANTS`, no ``length``, and ``variants`` = how many
+    variants it stands for (1 on every other row), so each cohort's families
+    still add up to its number of families.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"cohort": "all", "variant": ["A", "A → B", "B"],
+    ...                       "length": [1, 2, 1], "families": [3, 1, 1], "share": [0.6, 0.2, 0.2]})
+    >>> compact_variants(frame)[["variant", "families", "variants"]].values.tolist()
+    [['A', 3, 1], ['(other variants, each followed by one family)', 2, 2]]
+    """
+    if variants.empty:
+        return variants.assign(variants=pd.Series(dtype="int64"))
+    single = variants["families"] == 1
+    kept = variants[~single].assign(variants=1)
+    folded = (
+        variants[single]
+        .groupby("cohort", sort=False)
+        .agg(families=("families", "size"), share=("share", "sum"))
+        .reset_index()
+        .assign(variant=ONE_FAMILY_VARIANTS, length=pd.NA)
+    )
+    folded["variants"] = folded["families"]
+    order = {cohort: i for i, cohort in enumerate(variants["cohort"].unique())}
+    combined = pd.concat([kept, folded[kept.columns]], ignore_index=True)
+    combined["length"] = combined["length"].astype("Int64")
+    rank = combined["cohort"].map(order)
+    return combined.iloc[
+        np.lexsort([combined["variant"] == ONE_FAMILY_VARIANTS, rank])
+    ].reset_index(drop=True)
+
+
 def analyse(
     contacts: pd.DataFrame,
     people: pd.DataFrame | None = None,
@@ -301,7 +348,7 @@ def analyse(
         "eligibility": eligible.families,
         "pathways": paths,
         "pathway_ends": ends,
-        "variants": variant_frame,
+        "variants": compact_variants(variant_frame),
         "intervention_agencies": population.agencies,
         "broker_agencies": population.brokers,
         "contacts_per_month": _contacts_per_month(journeys),
@@ -345,7 +392,7 @@ def analyse_store(
 
     Keyword arguments are the fields of :class:`AnalysisParameters`.
     """
-    contacts = store.contacts()
+    contacts = store.contacts(columns=ANALYSED_COLUMNS)
     if contacts.empty:
         raise InputError(
             f"{store.url}: the store holds no contacts; load data first with `journey load`"

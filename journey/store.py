@@ -72,8 +72,14 @@ class Store(Protocol):
         """Rebuild derived structure (journey chains, family list) after a load."""
 
     # -- reads --------------------------------------------------------------
-    def contacts(self, where: ContactFilter | None = None) -> pd.DataFrame:
-        """Contact rows (contract columns) in journey order: family, time, contact, person."""
+    def contacts(
+        self, where: ContactFilter | None = None, *, columns: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Contact rows in journey order (family, time, contact, person).
+
+        ``columns`` limits the result to some of the contract's columns (in
+        that order); all of them by default.
+        """
 
     def people(self, family_id: str | None = None) -> pd.DataFrame:
         """People, all or of one family."""

@@ -58,3 +58,22 @@ def test_analysis_csvs_are_safe_from_formula_injection(tmp_path):
     text = (tmp_path / "pathways.csv").read_text()
     assert "'=HYPERLINK(x)" in text
     assert ",=HYPERLINK" not in text and not text.startswith("=")
+
+
+def test_compacted_variants_keep_every_family_counted():
+    from journey.analysis import ONE_FAMILY_VARIANTS, analyse
+    from tests.builders import contacts_frame
+
+    # F1 and F2 follow Police -> School; F3 and F4 each follow a journey of their own.
+    rows = []
+    for family, agencies in [("F1", ["Police", "School"]), ("F2", ["Police", "School"]),
+                             ("F3", ["GP"]), ("F4", ["School", "GP", "Police"])]:  # fmt: skip
+        for step, agency in enumerate(agencies):
+            rows.append((f"{family}c{step}", f"{family}p", agency, "incident",
+                         f"2021-01-0{step + 1}", None, family))  # fmt: skip
+    variants = analyse(contacts_frame(rows)).frames["variants"]
+    everyone = variants[variants["cohort"] == "all"]
+    assert everyone["variant"].tolist() == ["Police → School", ONE_FAMILY_VARIANTS]
+    assert everyone["families"].tolist() == [2, 2]
+    assert everyone["variants"].tolist() == [1, 2]
+    assert everyone["families"].sum() == 4

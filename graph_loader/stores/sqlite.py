@@ -205,7 +205,7 @@ class SQLiteStore:
         # Column-wise construction: far cheaper than from_records on a million tuples.
         return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
 
-    def _all_contacts(self) -> pd.DataFrame:
+    def _all_contacts(self, wanted: list[str]) -> pd.DataFrame:
         """Every contact row, read column by column (see queries ``column_*``).
 
         Falls back to reading row tuples when a column's value count disagrees
@@ -213,9 +213,9 @@ class SQLiteStore:
         """
         rows = int(self._scalar("count_contact_rows"))
         if rows == 0:
-            return pd.DataFrame(columns=CONTACT_COLUMNS)
+            return pd.DataFrame(columns=wanted)
         columns = {}
-        for column in CONTACT_COLUMNS:
+        for column in wanted:
             (joined,) = self._db.execute(_sql(f"column_{column}")).fetchone()
             values = np.array(joined.split("\x1f"), dtype=object)
             if len(values) != rows:
@@ -225,11 +225,17 @@ class SQLiteStore:
             columns[column] = values
         return pd.DataFrame(columns, copy=False)
 
-    def contacts(self, where: ContactFilter | None = None) -> pd.DataFrame:
-        """Contact rows (contract columns) in journey order: family, time, contact, person."""
+    def contacts(
+        self, where: ContactFilter | None = None, *, columns: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Contact rows in journey order (family, time, contact, person), all or some columns."""
+        wanted = list(columns) if columns is not None else list(CONTACT_COLUMNS)
+        unknown = set(wanted) - set(CONTACT_COLUMNS)
+        if unknown:
+            raise StoreError(f"not contact columns: {', '.join(sorted(unknown))}")
         where = where or ContactFilter()
         if where == ContactFilter():
-            frame = self._all_contacts()
+            frame = self._all_contacts(wanted)
         elif where == ContactFilter(family_id=where.family_id):
             frame = self._frame("select_contacts_of_family", {"family_id": where.family_id})
         elif where == ContactFilter(person_id=where.person_id):
@@ -246,8 +252,10 @@ class SQLiteStore:
             frame = self._frame("select_contacts", params)
         if frame.empty:
             frame = pd.DataFrame(columns=CONTACT_COLUMNS)
-        frame["occurred_at"] = _parse_time_text(frame["occurred_at"])
-        return frame[CONTACT_COLUMNS]
+        frame = frame[wanted]
+        if "occurred_at" in wanted:
+            frame["occurred_at"] = _parse_time_text(frame["occurred_at"])
+        return frame
 
     def people(self, family_id: str | None = None) -> pd.DataFrame:
         """People, all or of one family."""

@@ -169,3 +169,19 @@ def test_results_round_trip(store):
     store.save_results({"other": frame.head(1)}, {"run": 2})
     with pytest.raises(NotFoundError):
         store.result("family_summary")
+
+
+def test_some_columns_only(store):
+    fill(store)
+    got = store.contacts(columns=["family_id", "occurred_at", "agency"])
+    assert list(got.columns) == ["family_id", "occurred_at", "agency"]
+    pd.testing.assert_frame_equal(got, store.contacts()[["family_id", "occurred_at", "agency"]])
+    one = store.contacts(ContactFilter(family_id="F2"), columns=["contact_id"])
+    assert one["contact_id"].tolist() == ["c4"]
+
+
+def test_unknown_columns_are_refused(store):
+    from journey.errors import StoreError
+
+    with pytest.raises(StoreError, match="not contact columns: nickname"):
+        store.contacts(columns=["contact_id", "nickname"])

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from journey.analysis import ONE_FAMILY_VARIANTS
 from tests.web.population import HOSTILE
 from web.contexts import PathwayQuery, pathways_map_document
 from web.data import service_data
@@ -148,9 +149,18 @@ def test_pathways_tables_list_ends_and_variants(client, store):
         ends[ends["cohort"] == "all"]["starts"].sum()
     )
     variants = store.result("variants")
-    assert len(body["variants"]) == min(20, int((variants["cohort"] == "all").sum()))
+    everyone = variants[variants["cohort"] == "all"]
+    ranked = everyone[everyone["variants"] == 1]
+    assert len(body["variants"]) == min(20, len(ranked))
     shares = [v["families"] for v in body["variants"]]
     assert shares == sorted(shares, reverse=True)
+    # Single-family variants are stated, never ranked.
+    folded = int(everyone.loc[everyone["variants"] > 1, "variants"].sum())
+    assert body["one_family_variants"] == folded
+    assert all(v["variant"] != ONE_FAMILY_VARIANTS for v in body["variants"])
+    if folded:
+        html = client.get("/pathways").get_data(as_text=True)
+        assert f"{folded:,} variants are each followed by one family" in html
 
 
 def test_pathways_escape_hostile_agency_names(client):

@@ -202,7 +202,9 @@ def test_shares_have_a_decimal_place_under_ten_percent(share, shown):
 
 def test_the_variants_table_shows_small_shares(busy_client):
     # 38 * 3 + 5 * 2 + 10 + 5 * 5 = 159 families; a variant is a family's agency sequence,
-    # so each of the 10 one-family pathways is 1 of 159 = 0.63%: "0.6%", never "0%".
+    # so each of the 5 two-family pathways is 2 of 159 = 1.26%: "1.3%", never "1%".
+    # The 10 one-family variants are folded into one sentence, not ranked.
     html = busy_client.get("/pathways?variants=500").get_data(as_text=True)
-    assert '<td class="num">0.6%</td>' in html
+    assert '<td class="num">1.3%</td>' in html
     assert '<td class="num">0%</td>' not in html
+    assert "10 variants are each followed by one family only" in html

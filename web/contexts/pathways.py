@@ -171,6 +171,7 @@ def pathways_context(data: ServiceData, query: PathwayQuery) -> dict[str, Any]:
         "hidden_transitions": 0,
         "ends": [],
         "variants": [],
+        "one_family_variants": 0,
     }
     pathways = _cohort(data.result("pathways"), query.cohort)
     if pathways is None:
@@ -184,7 +185,14 @@ def pathways_context(data: ServiceData, query: PathwayQuery) -> dict[str, Any]:
         ends = ends[(ends["starts"] > 0) | (ends["ends"] > 0)]
         ends = ends.sort_values(["starts", "agency"], ascending=[False, True], kind="mergesort")
     variants = _cohort(data.result("variants"), query.cohort)
+    one_family_variants = 0
     if variants is not None:
+        # The stored table folds single-family variants into one row (see
+        # journey.analysis.compact_variants): say how many, never rank it.
+        if "variants" in variants.columns:
+            folded = variants["variants"] > 1
+            one_family_variants = int(variants.loc[folded, "variants"].sum())
+            variants = variants[~folded]
         variants = variants.sort_values(
             ["families", "variant"], ascending=[False, True], kind="mergesort"
         ).head(query.variants)
@@ -199,5 +207,6 @@ def pathways_context(data: ServiceData, query: PathwayQuery) -> dict[str, Any]:
         pathways_total=int(len(_between_agencies(pathways))),
         ends=records(ends, ["agency", "starts", "ends"]),
         variants=records(variants, ["variant", "length", "families", "share"]),
+        one_family_variants=one_family_variants,
     )
     return context
