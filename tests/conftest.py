@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from graph_loader.stores import open_store
+
+# Timing is for benchmarks, not tests: a loaded 2-core CI machine must not fail
+# a property because one example was slow.
+settings.register_profile("journey", deadline=None)
+settings.load_profile("journey")
 
 
 @pytest.fixture
