@@ -52,12 +52,18 @@ OUTPUT_FILES = {
 
 @dataclass
 class AnalysisRun:
-    """The results of one run: named frames, a summary, and a readable report."""
+    """The results of one run: named frames, evidence, a summary, and a readable report.
+
+    ``frames`` are stored for the web app; ``evidence`` (contact-level detail,
+    large at population scale) goes to files only, since the web app works it
+    out for one family at a time.
+    """
 
     parameters: AnalysisParameters
     frames: dict[str, pd.DataFrame]
     summary: dict[str, Any] = field(default_factory=dict)
     report: str = ""
+    evidence: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def headline(self) -> str:
         """One line for the terminal."""
@@ -366,7 +372,13 @@ def analyse(
         "escalated_families": len(escalated),
         "uncoordinated_contacts": int(unco.families["uncoordinated"].sum()),
     }
-    run = AnalysisRun(parameters=parameters, frames=frames)
+    flagged = unco.contacts[unco.contacts["uncoordinated"]]
+    evidence = {
+        "uncoordinated_contacts": flagged[
+            ["family_id", "contact_id", "occurred_at", "agency", "contact_type", "reason"]
+        ].reset_index(drop=True)
+    }
+    run = AnalysisRun(parameters=parameters, frames=frames, evidence=evidence)
     run.summary = {
         # The escalation event and comparison window are derived, but they are
         # parameters of the intervention results all the same.
@@ -424,7 +436,7 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_outputs(run: AnalysisRun, out_dir: str | Path) -> list[Path]:
-    """Write the CSVs, ``summary.json`` and ``report.md`` to ``out_dir``; return their paths."""
+    """Write the CSVs (results and evidence), ``summary.json`` and ``report.md`` to ``out_dir``."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -432,6 +444,10 @@ def write_outputs(run: AnalysisRun, out_dir: str | Path) -> list[Path]:
         for file_name, frame_name in OUTPUT_FILES.items():
             target = out / file_name
             write_csv(_csv_ready(run.frames[frame_name]), target)
+            written.append(target)
+        for name, frame in run.evidence.items():
+            target = out / f"{name}.csv"
+            write_csv(frame, target)
             written.append(target)
         (out / "summary.json").write_text(json.dumps(run.summary, indent=2, default=str) + "\n")
         (out / "report.md").write_text(run.report)

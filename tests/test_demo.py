@@ -34,6 +34,14 @@ def test_demo_generates_loads_and_analyses(tmp_path, monkeypatch):
 
     for name in [*OUTPUT_FILES, "summary.json", "report.md"]:
         assert (tmp_path / "analysis" / name).is_file(), name
+    # The evidence of uncoordinated contacts adds up to each family's count.
+    evidence = pd.read_csv(tmp_path / "analysis" / "uncoordinated_contacts.csv", dtype=str)
+    families = pd.read_csv(tmp_path / "analysis" / "uncoordinated_families.csv", dtype=str)
+    per_family = evidence.groupby("family_id").size()
+    counted = families.set_index("family_id")["uncoordinated"].astype(int)
+    assert per_family.sum() == counted.sum() > 0
+    assert (per_family == counted[counted > 0].reindex(per_family.index)).all()
+    assert evidence["reason"].str.startswith("uncoordinated: ").all()
     written = json.loads((tmp_path / "analysis" / "summary.json").read_text())
     assert written["parameters"]["window_days"] == 365
 

@@ -260,8 +260,9 @@ def analyse(store_url: str | None, out_dir: str, **kwargs: Any) -> None:
 
     Writes high_contact_people.csv, high_contact_families.csv,
     uncoordinated_families.csv, eligibility.csv, pathways.csv,
-    pathway_ends.csv, variants.csv, intervention_agencies.csv, summary.json
-    and report.md, and stores the results for the web app.
+    pathway_ends.csv, variants.csv, intervention_agencies.csv, the evidence
+    uncoordinated_contacts.csv (every uncoordinated contact and why),
+    summary.json and report.md, and stores the results for the web app.
 
     \b
     Example:
