@@ -435,8 +435,13 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return ready
 
 
-def write_outputs(run: AnalysisRun, out_dir: str | Path) -> list[Path]:
-    """Write the CSVs (results and evidence), ``summary.json`` and ``report.md`` to ``out_dir``."""
+def write_outputs(run: AnalysisRun, out_dir: str | Path, *, evidence: bool = False) -> list[Path]:
+    """Write the result CSVs, ``summary.json`` and ``report.md`` to ``out_dir``.
+
+    With ``evidence`` also the contact-level evidence (``uncoordinated_contacts.csv``:
+    every uncoordinated contact and why), which is large at population scale
+    (about 56 MB for a million contact rows).
+    """
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -445,7 +450,7 @@ def write_outputs(run: AnalysisRun, out_dir: str | Path) -> list[Path]:
             target = out / file_name
             write_csv(_csv_ready(run.frames[frame_name]), target)
             written.append(target)
-        for name, frame in run.evidence.items():
+        for name, frame in run.evidence.items() if evidence else ():
             target = out / f"{name}.csv"
             write_csv(frame, target)
             written.append(target)

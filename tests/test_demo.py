@@ -34,7 +34,11 @@ def test_demo_generates_loads_and_analyses(tmp_path, monkeypatch):
 
     for name in [*OUTPUT_FILES, "summary.json", "report.md"]:
         assert (tmp_path / "analysis" / name).is_file(), name
-    # The evidence of uncoordinated contacts adds up to each family's count.
+    # The evidence of uncoordinated contacts is written on request, and adds up
+    # to each family's count.
+    assert not (tmp_path / "analysis" / "uncoordinated_contacts.csv").exists()
+    result = CliRunner().invoke(cli, ["analyse", "--store", store_url, "--evidence"])
+    assert result.exit_code == 0, result.output
     evidence = pd.read_csv(tmp_path / "analysis" / "uncoordinated_contacts.csv", dtype=str)
     families = pd.read_csv(tmp_path / "analysis" / "uncoordinated_families.csv", dtype=str)
     per_family = evidence.groupby("family_id").size()

@@ -199,13 +199,13 @@ def load(
     _load(path, store_url, taxonomy_path, rejects_dir).close()
 
 
-def _analyse(store, out_dir: str | None, options: dict[str, Any]) -> None:
+def _analyse(store, out_dir: str | None, options: dict[str, Any], evidence: bool = False) -> None:
     from journey import analysis
 
     started = time.perf_counter()
     run = analysis.analyse_store(store, **options)
     if out_dir:
-        written = analysis.write_outputs(run, out_dir)
+        written = analysis.write_outputs(run, out_dir, evidence=evidence)
         click.echo(f"wrote {len(written)} files to {out_dir}/")
     click.echo(run.headline() + f" ({time.perf_counter() - started:.1f}s)")
 
@@ -253,16 +253,21 @@ def _options(kwargs: dict[str, Any]) -> dict[str, Any]:
     show_default=True,
     help="Folder for the CSV, JSON and Markdown results.",
 )
+@click.option(
+    "--evidence",
+    is_flag=True,
+    help="Also write uncoordinated_contacts.csv (large: every such contact and why).",
+)
 @analysis_options
 @handles_errors
-def analyse(store_url: str | None, out_dir: str, **kwargs: Any) -> None:
+def analyse(store_url: str | None, out_dir: str, evidence: bool, **kwargs: Any) -> None:
     """Analyse every journey in a store; write results to a folder and back to the store.
 
     Writes high_contact_people.csv, high_contact_families.csv,
     uncoordinated_families.csv, eligibility.csv, pathways.csv,
-    pathway_ends.csv, variants.csv, intervention_agencies.csv, the evidence
-    uncoordinated_contacts.csv (every uncoordinated contact and why),
-    summary.json and report.md, and stores the results for the web app.
+    pathway_ends.csv, variants.csv, intervention_agencies.csv, summary.json
+    and report.md, and stores the results for the web app. --evidence adds
+    uncoordinated_contacts.csv: every uncoordinated contact and why.
 
     \b
     Example:
@@ -270,7 +275,7 @@ def analyse(store_url: str | None, out_dir: str, **kwargs: Any) -> None:
     """
     store = _open_store(store_url, create=False)
     try:
-        _analyse(store, out_dir, _options(kwargs))
+        _analyse(store, out_dir, _options(kwargs), evidence)
     finally:
         store.close()
 
