@@ -397,6 +397,74 @@ def analyse(
     return run
 
 
+@dataclass(frozen=True)
+class FamilyAnalysis:
+    """Every family-level analysis of one family, run with one set of parameters."""
+
+    family_id: str
+    parameters: AnalysisParameters
+    high_contact: high_contact.HighContactResult
+    uncoordinated: uncoordinated.UncoordinatedResult
+    eligibility: indicators.EligibilityResult
+    intervention: intervention.FamilyInterventionPoints
+
+
+def analyse_family(
+    contacts: pd.DataFrame,
+    people: pd.DataFrame | None = None,
+    lead_periods: pd.DataFrame | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+    parameters: AnalysisParameters | None = None,
+) -> FamilyAnalysis:
+    """Run the family-level analyses on one family's rows, as :func:`analyse` runs them on all.
+
+    The web app's family page uses this with the parameters of the stored
+    population run, so the page agrees with the families list. The
+    intervention window ends at the high-contact threshold or at eligibility,
+    whichever the analyses found.
+
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": ["c1", "c2"], "person_id": ["p1", "p1"], "family_id": "F1",
+    ...     "agency": ["Police", "School"], "sector": ["police", "education"],
+    ...     "contact_type": ["domestic_incident", "exclusion"],
+    ...     "occurred_at": pd.to_datetime(["2021-01-04", "2021-01-11"]), "referred_by": None})
+    >>> family = analyse_family(contacts)
+    >>> bool(family.eligibility.families.loc[0, "eligible"])
+    True
+    >>> family.intervention.agencies.loc[0, "agency"]
+    'Police'
+    """
+    taxonomy = taxonomy or default_taxonomy()
+    parameters = parameters or AnalysisParameters()
+    family_ids = contacts["family_id"].unique()
+    if len(family_ids) != 1:
+        raise InputError(f"analyse_family takes one family's contacts, not {len(family_ids)}")
+    high = high_contact.high_contact(
+        contacts, people, window_days=parameters.window_days,
+        min_contacts=parameters.min_contacts, min_agencies=parameters.min_agencies,
+        by_age=parameters.by_age,
+    )  # fmt: skip
+    unco = uncoordinated.uncoordinated(
+        contacts, lead_periods, parallel_days=parameters.parallel_days,
+        assessment_days=parameters.assessment_days, taxonomy=taxonomy,
+    )  # fmt: skip
+    eligible = indicators.eligibility(
+        contacts, lead_periods, taxonomy=taxonomy, indicator_set=parameters.indicator_set,
+        window_days=parameters.window_days,
+    )  # fmt: skip
+    crossed = high.families["first_crossed"].iloc[0]
+    first_eligible = eligible.families["first_eligible"].iloc[0]
+    points = intervention.family_intervention_points(
+        contacts, people, lead_periods,
+        threshold_date=None if pd.isna(crossed) else crossed,
+        eligibility_date=None if pd.isna(first_eligible) else first_eligible,
+    )  # fmt: skip
+    return FamilyAnalysis(str(family_ids[0]), parameters, high, unco, eligible, points)
+
+
 def analyse_store(
     store: Store, *, taxonomy: Taxonomy | None = None, **parameters: Any
 ) -> AnalysisRun:

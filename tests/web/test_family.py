@@ -247,3 +247,13 @@ def test_no_dead_links_anywhere(client):
             if response.mimetype == "text/html":
                 queue.extend(_links(response.get_data(as_text=True)) - seen)
     assert "/families.csv" in {u.split("?")[0] for u in seen}
+
+
+@pytest.mark.parametrize("kind", ["swimlane", "network"])
+def test_a_family_without_contacts_still_has_maps(client, kind):
+    # F005 is one adult with no contacts: the page and its maps say so, never a 500.
+    page = client.get("/families/F005")
+    assert page.status_code == 200
+    response = client.get(f"/families/F005/maps/{kind}.html")
+    assert response.status_code == 200
+    assert "<html" in response.get_data(as_text=True).lower()

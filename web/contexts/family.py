@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 from flask import url_for
 
-from journey.analysis import AnalysisParameters
+from journey.analysis import AnalysisParameters, FamilyAnalysis, analyse_family
 from journey.errors import NotFoundError
+from journey.intervention import FamilyInterventionPoints
 from journey.store import ContactFilter
 from web.contexts.common import analysis_status, records
 from web.data import ServiceData
@@ -79,106 +80,42 @@ def family_rows(data: ServiceData, family_id: str) -> FamilyRows:
     return data.per_request(("family_rows", family_id), lambda: _read_rows(data, family_id))
 
 
-def _parameters(data: ServiceData) -> dict[str, Any]:
-    return {**_DEFAULTS, **{k: v for k, v in data.parameters().items() if k in _DEFAULTS}}
+def _parameters(data: ServiceData) -> AnalysisParameters:
+    """The stored population run's parameters (the documented defaults before any run)."""
+    stored = data.parameters()
+    return AnalysisParameters(**{k: stored[k] for k in _DEFAULTS if k in stored})
 
 
 def _first(frame: pd.DataFrame | None) -> dict[str, Any]:
     return {} if frame is None or frame.empty else frame.iloc[0].to_dict()
 
 
-def _high_contact(data: ServiceData, rows: FamilyRows) -> Any:
-    from journey import high_contact
-
-    p = _parameters(data)
-    return high_contact.high_contact(
-        rows.contacts,
-        rows.people,
-        window_days=p["window_days"],
-        min_contacts=p["min_contacts"],
-        min_agencies=p["min_agencies"],
-        by_age=p["by_age"],
+def family_analysis(data: ServiceData, rows: FamilyRows) -> FamilyAnalysis:
+    """One family's analyses (once per request), run as the population run ran them."""
+    return data.per_request(
+        ("family_analysis", rows.family_id),
+        lambda: analyse_family(
+            rows.contacts,
+            rows.people,
+            rows.lead_periods,
+            taxonomy=data.taxonomy,
+            parameters=_parameters(data),
+        ),
     )
 
 
-def _uncoordinated(data: ServiceData, rows: FamilyRows) -> Any:
-    from journey import uncoordinated
-
-    p = _parameters(data)
-    return uncoordinated.uncoordinated(
-        rows.contacts,
-        rows.lead_periods,
-        parallel_days=p["parallel_days"],
-        assessment_days=p["assessment_days"],
-        taxonomy=data.taxonomy,
-    )
+def _peak_contact_ids(high_row: dict[str, Any]) -> list[str]:
+    return [str(i) for i in high_row.get("peak_contact_ids", ())]
 
 
-def _once(data: ServiceData, name: str, rows: FamilyRows, compute) -> Any:
-    return data.per_request((name, rows.family_id), lambda: compute(data, rows))
+def _uncoordinated_contacts(analysis: FamilyAnalysis) -> pd.DataFrame:
+    contacts = analysis.uncoordinated.contacts
+    return contacts[contacts["uncoordinated"]]
 
 
-def _analyse(data: ServiceData, rows: FamilyRows) -> dict[str, Any]:
-    from journey import indicators, intervention
-
-    p = _parameters(data)
-    high = _once(data, "high_contact", rows, _high_contact)
-    eligible = indicators.eligibility(
-        rows.contacts,
-        rows.lead_periods,
-        taxonomy=data.taxonomy,
-        indicator_set=p["indicator_set"],
-        window_days=p["window_days"],
-    )
-    first_crossed = _first(high.families).get("first_crossed")
-    first_eligible = _first(eligible.families).get("first_eligible")
-    points = intervention.family_intervention_points(
-        rows.contacts,
-        rows.people,
-        rows.lead_periods,
-        threshold_date=None if pd.isna(first_crossed) else first_crossed,
-        eligibility_date=None if pd.isna(first_eligible) else first_eligible,
-    )
-    return {
-        "parameters": p,
-        "high": high,
-        "uncoordinated": _once(data, "uncoordinated", rows, _uncoordinated),
-        "eligibility": eligible,
-        "intervention": points,
-    }
-
-
-def family_analysis(data: ServiceData, rows: FamilyRows) -> dict[str, Any]:
-    """The analyses' results for one family (once per request)."""
-    return _once(data, "family_analysis", rows, _analyse)
-
-
-def _peak_contact_ids(contacts: pd.DataFrame, high_row: dict[str, Any]) -> list[str]:
-    ids = high_row.get("peak_contact_ids")
-    if isinstance(ids, list | tuple) or hasattr(ids, "tolist"):
-        return [str(i) for i in list(ids)]
-    start, end = high_row.get("peak_start"), high_row.get("peak_end")
-    if start is None or end is None or pd.isna(start) or pd.isna(end):
-        return []
-    inside = contacts["occurred_at"].between(pd.Timestamp(start), pd.Timestamp(end))
-    return sorted(contacts.loc[inside, "contact_id"].astype(str).unique())
-
-
-def _uncoordinated_contacts(result: Any) -> pd.DataFrame:
-    frame = getattr(result, "contacts", None)
-    if frame is None or frame.empty:
-        return pd.DataFrame(columns=["contact_id", "occurred_at", "agency", "reason"])
-    if "uncoordinated" in frame.columns:
-        frame = frame[frame["uncoordinated"].astype(bool)]
-    return frame
-
-
-def _uncoordinated_reasons(unco: pd.DataFrame) -> dict[str, str] | list[str]:
-    """Contact id -> why it was uncoordinated (for the map's tooltips), when reasons are known."""
-    ids = unco["contact_id"].astype(str)
-    if "reason" in unco.columns:
-        return dict(zip(ids, unco["reason"].astype(str), strict=True))
-    return sorted(ids.unique())
+def _uncoordinated_reasons(unco: pd.DataFrame) -> dict[str, str]:
+    """Contact id -> why it was uncoordinated (for the map's tooltips)."""
+    return dict(zip(unco["contact_id"].astype(str), unco["reason"].astype(str), strict=True))
 
 
 def _build_map(
@@ -199,14 +136,18 @@ def _build_map(
                 show_legend=True,
             )
         )
-    # The swimlane highlights the peak window and uncoordinated contacts: only those analyses.
-    high_row = _first(_once(data, "high_contact", rows, _high_contact).families)
-    unco = _uncoordinated_contacts(_once(data, "uncoordinated", rows, _uncoordinated))
+    # The swimlane marks the peak window and the uncoordinated contacts (when there are any).
+    peak: list[str] = []
+    reasons: dict[str, str] = {}
+    if not rows.contacts.empty:
+        analysis = family_analysis(data, rows)
+        peak = _peak_contact_ids(_first(analysis.high_contact.families))
+        reasons = _uncoordinated_reasons(_uncoordinated_contacts(analysis))
     journey_map = swimlane_map(
         rows.contacts,
         people=rows.people,
-        peak_contact_ids=_peak_contact_ids(rows.contacts, high_row),
-        uncoordinated_contact_ids=_uncoordinated_reasons(unco),
+        peak_contact_ids=peak,
+        uncoordinated_contact_ids=reasons,
         max_contacts=max_contacts,
         assets=assets,
         title=title,
@@ -315,30 +256,27 @@ def family_context(data: ServiceData, family_id: str, *, max_contacts: int = 500
     }
     if rows.contacts.empty:
         return context
-    context.update(_metrics(family_analysis(data, rows), rows))
+    context.update(_metrics(family_analysis(data, rows)))
     context["maps"] = _maps(family_id, summary["contacts"], max_contacts)
     return context
 
 
-def _metrics(analysis: dict[str, Any], rows: FamilyRows) -> dict[str, Any]:
-    high_row = _first(analysis["high"].families)
-    unco_row = _first(analysis["uncoordinated"].families)
-    eligible_row = _first(analysis["eligibility"].families)
-    unco_contacts = _uncoordinated_contacts(analysis["uncoordinated"])
+def _metrics(analysis: FamilyAnalysis) -> dict[str, Any]:
+    high_row = _first(analysis.high_contact.families)
+    eligible_row = _first(analysis.eligibility.families)
     indicators = [i for i in str(eligible_row.get("indicators") or "").split(";") if i]
-    points = analysis["intervention"]
     return {
-        "parameters": analysis["parameters"],
+        "parameters": asdict(analysis.parameters),
         "high_contact": high_row,
-        "high_contact_people": records(getattr(analysis["high"], "people", None)),
-        "uncoordinated": unco_row,
-        "uncoordinated_contacts": records(unco_contacts),
+        "high_contact_people": records(analysis.high_contact.people),
+        "uncoordinated": _first(analysis.uncoordinated.families),
+        "uncoordinated_contacts": records(_uncoordinated_contacts(analysis)),
         "eligibility": {**eligible_row, "indicator_list": indicators},
-        "intervention": _intervention(points),
+        "intervention": _intervention(analysis.intervention),
     }
 
 
-def _intervention(points: Any) -> dict[str, Any]:
+def _intervention(points: FamilyInterventionPoints) -> dict[str, Any]:
     """The family's ranked points of contact with reasons, intervention window and lead delay."""
     columns = [
         "rank",
