@@ -89,3 +89,20 @@ def test_compacted_variants_keep_every_family_counted():
     assert everyone["families"].tolist() == [2, 2]
     assert everyone["variants"].tolist() == [1, 2]
     assert everyone["families"].sum() == 4
+
+
+def test_the_readme_notebook_example_runs(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    assert blocks, "the README has no Python example"
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["demo", "--families", "60", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    for block in blocks:
+        namespace: dict = {}
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+    assert len(namespace["family"].uncoordinated.contacts) > 0
+    assert namespace["run"].frames["family_summary"]["family_id"].nunique() >= 55
