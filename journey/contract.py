@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from journey.errors import MissingColumnError
@@ -182,13 +183,34 @@ def parse_times(values: pd.Series) -> pd.Series:
     return result
 
 
-def _blank(series: pd.Series) -> pd.Series:
-    return series.isna() | (series.astype("string").str.strip() == "")
-
-
 def _clean_text(series: pd.Series) -> pd.Series:
-    cleaned = series.astype("string").str.strip()
-    return cleaned.where(cleaned != "", None).astype(object).where(cleaned.notna(), None)
+    """Trimmed text, with empty and missing values as None (a plain loop: far faster than .str)."""
+    cleaned = [
+        (value.strip() or None) if type(value) is str else _other_text(value)
+        for value in series.to_numpy(dtype=object)
+    ]
+    return pd.Series(cleaned, index=series.index, dtype=object)
+
+
+def _other_text(value: object) -> str | None:
+    """A value that is not text (a number from a notebook's frame): its text, or None if missing."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return str(value).strip() or None
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    return _clean_text(series).isna()
+
+
+def _has_control(series: pd.Series) -> pd.Series:
+    """Which values hold a control character; one scan of the column's text when none does."""
+    values = [value if isinstance(value, str) else "" for value in series.to_numpy(dtype=object)]
+    if _CONTROL.search("\n".join(values)) is None:
+        return pd.Series(False, index=series.index)
+    return pd.Series([_CONTROL.search(v) is not None for v in values], index=series.index)
 
 
 def _require(raw: pd.DataFrame, columns: list[str], source: str) -> None:
@@ -270,15 +292,18 @@ def validate_contacts(
         if column not in frame.columns:
             frame[column] = None
     check = _Rejector(raw)
-    check.check(_blank(frame["contact_id"]), "C101")
-    check.check(_blank(frame["person_id"]), "C102")
-    family = _clean_text(frame["family_id"])
+    contact = _clean_text(frame["contact_id"])
     person = _clean_text(frame["person_id"])
+    family = _clean_text(frame["family_id"])
+    agency_text = _clean_text(frame["agency"])
+    type_text = _clean_text(frame["contact_type"])
+    check.check(contact.isna(), "C101")
+    check.check(person.isna(), "C102")
     if person_family is not None:
         family = family.where(family.notna(), person.map(person_family))
     check.check(family.isna(), "C103")
-    check.check(_blank(frame["agency"]), "C104")
-    check.check(_blank(frame["contact_type"]), "C105")
+    check.check(agency_text.isna(), "C104")
+    check.check(type_text.isna(), "C105")
     occurred = parse_times(frame["occurred_at"])
     check.check(occurred.isna(), "C106")
     limit = (now or pd.Timestamp.now(tz=TIME_ZONE).tz_localize(None)) + pd.Timedelta(days=1)
@@ -287,9 +312,8 @@ def validate_contacts(
                     "referred_by", "service", "source_system"]  # fmt: skip
     control = pd.Series(False, index=frame.index)
     for column in text_columns:
-        control |= frame[column].astype("string").str.contains(_CONTROL, na=False)
+        control |= _has_control(frame[column])
     check.check(control, "C109")
-    contact = _clean_text(frame["contact_id"])
     key = contact.astype(str) + "\x1f" + person.astype(str)
     first_line = frame["line"].groupby(key).transform("first")
     duplicate = key.duplicated() & check.ok
@@ -303,7 +327,12 @@ def validate_contacts(
     agency, sector, unknown = taxonomy.normalise_agencies(frame.loc[ok, "agency"])
     referred = _clean_text(frame.loc[ok, "referred_by"])
     referred_agency, _, unknown_referrers = taxonomy.normalise_agencies(referred)
-    contact_type = frame.loc[ok, "contact_type"].map(taxonomy.normalise_contact_type)
+    # Normalise each distinct spelling once, not each row.
+    codes, spellings = pd.factorize(type_text[ok])
+    contact_type = pd.Series(
+        np.array([taxonomy.normalise_contact_type(t) for t in spellings], dtype=object)[codes],
+        index=type_text[ok].index,
+    )
     valid = pd.DataFrame(
         {
             "contact_id": contact[ok],

@@ -143,3 +143,15 @@ def test_nothing_is_lost(rows):
     result = check(rows)
     assert len(result.valid) + len(result.rejects) == len(rows)
     assert sorted(result.rejects["line"].tolist() + []) == sorted(set(result.rejects["line"]))
+
+
+def test_values_that_are_not_text_are_read_as_text():
+    frame = pd.DataFrame(
+        {"contact_id": pd.Series([101, None], dtype=object), "person_id": [7, 8],
+         "family_id": ["F1", "F1"],
+         "agency": ["Police", "School"], "contact_type": ["incident", "exclusion"],
+         "occurred_at": ["2021-01-01", "2021-01-02"], "line": [2, 3]}
+    )  # fmt: skip
+    result = validate_contacts(frame, source="frame", taxonomy=default_taxonomy())
+    assert result.valid[["contact_id", "person_id"]].values.tolist() == [["101", "7"]]
+    assert result.rejects["rule"].tolist() == ["C101"]
