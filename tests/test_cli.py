@@ -88,6 +88,8 @@ def test_missing_column_exits_2_and_writes_nothing(runner, tmp_path):
         (["analyse", "--store", "sqlite:///{tmp}/absent.db"], 1, "no such store"),
         (["serve", "--store", "sqlite:///{tmp}/absent.db"], 1, "no such store"),
         (["load", "{tmp}/in", "--taxonomy", "{tmp}/none.toml"], 1, "cannot read taxonomy"),
+        # Unwritable even for root: nothing can be created under /proc.
+        (["load", "{tmp}/in", "--store", "sqlite:////proc/journey.db"], 1, "/proc/journey.db"),
     ],
 )
 def test_errors_are_one_clear_line(runner, tmp_path, args, status, message):
