@@ -60,6 +60,12 @@ CREATE TABLE IF NOT EXISTS results (
     name    TEXT PRIMARY KEY,
     payload TEXT NOT NULL
 );
+-- A columnar copy of every contact (see graph_loader/stores/snapshot.py);
+-- deleted by any write to contacts, rebuilt after each load.
+CREATE TABLE IF NOT EXISTS contacts_snapshot (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    payload BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS results_meta (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
     payload TEXT NOT NULL
@@ -204,6 +210,16 @@ FROM (SELECT service FROM contacts ORDER BY family_id, occurred_at, contact_id, 
 -- name: column_source_system
 SELECT group_concat(coalesce(source_system, char(30)), char(31))
 FROM (SELECT source_system FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+
+-- name: get_snapshot
+SELECT payload FROM contacts_snapshot WHERE id = 1;
+
+-- name: set_snapshot
+INSERT INTO contacts_snapshot (id, payload) VALUES (1, :payload)
+ON CONFLICT (id) DO UPDATE SET payload = excluded.payload;
+
+-- name: delete_snapshot
+DELETE FROM contacts_snapshot;
 
 -- name: select_people
 SELECT person_id, family_id, role, birth_month, sex FROM people

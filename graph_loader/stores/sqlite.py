@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graph_loader.stores import snapshot
 from journey.contract import CONTACT_COLUMNS
 from journey.errors import NotFoundError, SchemaVersionError, StoreError
 from journey.store import ContactFilter, LoadRecord
@@ -39,6 +40,13 @@ def _time_text(values: pd.Series) -> pd.Series:
 
 def _parse_time_text(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, format=_TIME_FORMAT).astype("datetime64[ns]")
+
+
+def _with_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parse the stored time text of ``occurred_at``, when the frame has it."""
+    if "occurred_at" in frame.columns:
+        frame = frame.assign(occurred_at=_parse_time_text(frame["occurred_at"]))
+    return frame
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> Iterable[tuple]:
@@ -111,9 +119,12 @@ class SQLiteStore:
                     f"{self.path}: store schema version {found}, this version of journey needs "
                     f"{SCHEMA_VERSION}; load your data into a new store file"
                 )
-            return
+        # Every statement is IF NOT EXISTS: this also adds tables new within the version.
         self._db.executescript(_sql("schema_script"))
-        self._db.execute(_sql("set_meta"), {"key": "schema_version", "value": str(SCHEMA_VERSION)})
+        if "meta" not in tables:
+            self._db.execute(
+                _sql("set_meta"), {"key": "schema_version", "value": str(SCHEMA_VERSION)}
+            )
 
     def close(self) -> None:
         """Close every thread's connection."""
@@ -134,10 +145,13 @@ class SQLiteStore:
         return f"SQLiteStore({str(self.path)!r})"
 
     # -- writes -------------------------------------------------------------
-    def _write(self, name: str, rows: Iterable[tuple]) -> int:
+    def _write(self, name: str, rows: Iterable[tuple], *, contacts: bool = False) -> int:
         rows = list(rows)
         try:
             self._db.execute("BEGIN")
+            if contacts:
+                # The snapshot would no longer match the table.
+                self._db.execute(_sql("delete_snapshot"))
             for start in range(0, len(rows), _BATCH):
                 self._db.executemany(_sql(name), rows[start : start + _BATCH])
             self._db.execute("COMMIT")
@@ -153,7 +167,7 @@ class SQLiteStore:
         frame["occurred_at"] = _time_text(frame["occurred_at"])
         # Writing in clustered-key order turns B-tree inserts into appends.
         frame = frame.sort_values(["family_id", "occurred_at", "contact_id", "person_id"])
-        return self._write("upsert_contact", _rows(frame, CONTACT_COLUMNS))
+        return self._write("upsert_contact", _rows(frame, CONTACT_COLUMNS), contacts=True)
 
     def write_people(self, people: pd.DataFrame) -> int:
         """Upsert people (person_id, family_id, role, birth_month, sex)."""
@@ -189,10 +203,16 @@ class SQLiteStore:
         )
 
     def finish_load(self) -> None:
-        """Add families named only by contacts and rebuild the agency list."""
+        """Add families named only by contacts; rebuild the agencies and the contacts snapshot."""
         self._db.execute("BEGIN")
         self._db.execute(_sql("add_families_from_contacts"))
         self._db.execute(_sql("rebuild_agencies"))
+        self._db.execute("COMMIT")
+        payload = snapshot.encode(self._table_contacts(list(CONTACT_COLUMNS)))
+        self._db.execute("BEGIN")
+        self._db.execute(_sql("delete_snapshot"))
+        if payload is not None:
+            self._db.execute(_sql("set_snapshot"), {"payload": payload})
         self._db.execute("COMMIT")
 
     # -- reads --------------------------------------------------------------
@@ -206,24 +226,32 @@ class SQLiteStore:
         return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
 
     def _all_contacts(self, wanted: list[str]) -> pd.DataFrame:
-        """Every contact row, read column by column (see queries ``column_*``).
+        """Every contact row: from the snapshot when it is current, else from the table."""
+        row = self._db.execute(_sql("get_snapshot")).fetchone()
+        if row is not None:
+            return snapshot.decode(row[0], wanted)
+        return self._table_contacts(wanted)
+
+    def _table_contacts(self, wanted: list[str]) -> pd.DataFrame:
+        """Every contact row read from the table column by column (see queries ``column_*``).
 
         Falls back to reading row tuples when a column's value count disagrees
-        with the row count (text written before the control-character rule).
+        with the row count (text written around the control-character rule).
         """
         rows = int(self._scalar("count_contact_rows"))
         if rows == 0:
-            return pd.DataFrame(columns=wanted)
+            return _with_times(pd.DataFrame(columns=wanted))
         columns = {}
         for column in wanted:
             (joined,) = self._db.execute(_sql(f"column_{column}")).fetchone()
             values = np.array(joined.split("\x1f"), dtype=object)
             if len(values) != rows:
-                return self._frame("select_all_contacts")
+                frame = self._frame("select_all_contacts")[wanted]
+                return _with_times(frame)
             if column in _NULLABLE:
                 values[values == "\x1e"] = None
             columns[column] = values
-        return pd.DataFrame(columns, copy=False)
+        return _with_times(pd.DataFrame(columns, copy=False))
 
     def contacts(
         self, where: ContactFilter | None = None, *, columns: list[str] | None = None
@@ -235,8 +263,8 @@ class SQLiteStore:
             raise StoreError(f"not contact columns: {', '.join(sorted(unknown))}")
         where = where or ContactFilter()
         if where == ContactFilter():
-            frame = self._all_contacts(wanted)
-        elif where == ContactFilter(family_id=where.family_id):
+            return self._all_contacts(wanted)
+        if where == ContactFilter(family_id=where.family_id):
             frame = self._frame("select_contacts_of_family", {"family_id": where.family_id})
         elif where == ContactFilter(person_id=where.person_id):
             frame = self._frame("select_contacts_of_person", {"person_id": where.person_id})
@@ -252,10 +280,7 @@ class SQLiteStore:
             frame = self._frame("select_contacts", params)
         if frame.empty:
             frame = pd.DataFrame(columns=CONTACT_COLUMNS)
-        frame = frame[wanted]
-        if "occurred_at" in wanted:
-            frame["occurred_at"] = _parse_time_text(frame["occurred_at"])
-        return frame
+        return _with_times(frame[wanted])
 
     def people(self, family_id: str | None = None) -> pd.DataFrame:
         """People, all or of one family."""

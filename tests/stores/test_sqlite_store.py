@@ -115,3 +115,66 @@ def test_reading_all_contacts_survives_separator_characters(tmp_path):
     assert got["service"].tolist() == [None, "\x1e"]
     assert got["referred_by"].tolist() == [None, "Police"]
     store.close()
+
+
+def _snapshot_rows(path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT count(*) FROM contacts_snapshot").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_snapshot_equals_the_table_and_goes_stale_on_write(tmp_path):
+    import pandas as pd
+
+    from graph_loader.load import load_path
+    from journey.synthetic import generate, write_population
+    from tests.builders import contacts_frame
+
+    write_population(generate(120, seed=5), tmp_path / "data")
+    path = tmp_path / "snap.db"
+    store = open_store(f"sqlite:///{path}")
+    load_path(tmp_path / "data", store, rejects_dir=tmp_path)
+    assert _snapshot_rows(path) == 1
+    from_snapshot = store.contacts()
+    from_table = store._table_contacts(list(from_snapshot.columns))
+    pd.testing.assert_frame_equal(from_snapshot, from_table)
+    assert from_snapshot["referred_by"].isna().any() and from_snapshot["referred_by"].notna().any()
+
+    # A write outside a load makes the snapshot stale: it is dropped, and reads see the write.
+    extra = contacts_frame([("new-contact", "P9", "Police", "incident", "2022-06-01", None, "F9")])
+    store.write_contacts(extra)
+    assert _snapshot_rows(path) == 0
+    assert "new-contact" in set(store.contacts()["contact_id"])
+    store.finish_load()
+    assert _snapshot_rows(path) == 1
+    assert "new-contact" in set(store.contacts()["contact_id"])
+    store.close()
+
+
+def test_no_snapshot_when_text_holds_the_separator(tmp_path):
+    from tests.builders import contacts_frame
+
+    path = tmp_path / "sep.db"
+    store = open_store(f"sqlite:///{path}")
+    frame = contacts_frame([("c1", "p1", "Police", "incident", "2021-01-01", None, "F1")])
+    frame.loc[0, "service"] = "Unit\x1fA"  # written around validation
+    store.write_contacts(frame)
+    store.finish_load()
+    assert _snapshot_rows(path) == 0
+    assert store.contacts()["service"].tolist() == ["Unit\x1fA"]
+    store.close()
+
+
+def test_stores_made_before_the_snapshot_table_gain_it_on_open(tmp_path):
+    path = tmp_path / "old.db"
+    open_store(f"sqlite:///{path}").close()
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE contacts_snapshot")
+    db.commit()
+    db.close()
+    store = open_store(f"sqlite:///{path}")
+    assert store.contacts().empty
+    store.close()
+    assert _snapshot_rows(path) == 0
