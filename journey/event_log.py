@@ -390,8 +390,11 @@ def sequence_order(
     """
     ranks = _token_ranks(names)
     if ranks is None:
-        labels = sequence_labels(names, agency, starts, lengths)
-        return np.argsort(np.array(labels, dtype=object), kind="stable")
+        # Names holding the arrow can give two sequences one label ("A", "B" and
+        # "A → B"): the shorter sequence comes first, so the order is total.
+        labels = np.array(sequence_labels(names, agency, starts, lengths), dtype=object)
+        by_length = np.argsort(lengths, kind="stable")
+        return by_length[np.argsort(labels[by_length], kind="stable")]
     middle, final = ranks
     step_ranks = middle[agency]
     last = starts + lengths - 1

@@ -243,7 +243,9 @@ def variants(
     DataFrame
         ``variant`` (agency names joined with " → "), ``length`` (steps),
         ``families``, ``share`` (of all families); sorted by families (most
-        first), then variant. ``families`` sums to the number of families.
+        first), then variant, then length (two sequences share a label only
+        when an agency's name holds the arrow). ``families`` sums to the
+        number of families.
 
     Examples
     --------
