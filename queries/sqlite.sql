@@ -214,6 +214,9 @@ FROM (SELECT source_system FROM contacts ORDER BY family_id, occurred_at, contac
 -- name: get_snapshot
 SELECT payload FROM contacts_snapshot WHERE id = 1;
 
+-- name: get_snapshot_id
+SELECT id FROM contacts_snapshot WHERE id = 1;
+
 -- name: set_snapshot
 INSERT INTO contacts_snapshot (id, payload) VALUES (1, :payload)
 ON CONFLICT (id) DO UPDATE SET payload = excluded.payload;

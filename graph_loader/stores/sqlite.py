@@ -149,11 +149,12 @@ class SQLiteStore:
         rows = list(rows)
         try:
             self._db.execute("BEGIN")
-            if contacts:
-                # The snapshot would no longer match the table.
-                self._db.execute(_sql("delete_snapshot"))
+            before = self._db.total_changes
             for start in range(0, len(rows), _BATCH):
                 self._db.executemany(_sql(name), rows[start : start + _BATCH])
+            if contacts and self._db.total_changes != before:
+                # The snapshot no longer matches the table (unchanged rows are skipped).
+                self._db.execute(_sql("delete_snapshot"))
             self._db.execute("COMMIT")
         except sqlite3.Error as error:
             if self._db.in_transaction:
@@ -208,6 +209,8 @@ class SQLiteStore:
         self._db.execute(_sql("add_families_from_contacts"))
         self._db.execute(_sql("rebuild_agencies"))
         self._db.execute("COMMIT")
+        if self._db.execute(_sql("get_snapshot_id")).fetchone() is not None:
+            return  # no contact changed since the snapshot was built
         payload = snapshot.encode(self._table_contacts(list(CONTACT_COLUMNS)))
         self._db.execute("BEGIN")
         self._db.execute(_sql("delete_snapshot"))

@@ -178,3 +178,22 @@ def test_stores_made_before_the_snapshot_table_gain_it_on_open(tmp_path):
     assert store.contacts().empty
     store.close()
     assert _snapshot_rows(path) == 0
+
+
+def test_an_unchanged_reload_keeps_the_snapshot(tmp_path, monkeypatch):
+    from graph_loader.load import load_path
+    from graph_loader.stores import snapshot
+    from journey.synthetic import generate, write_population
+
+    write_population(generate(30, seed=8), tmp_path / "data")
+    store = open_store(f"sqlite:///{tmp_path / 'keep.db'}")
+    load_path(tmp_path / "data", store, rejects_dir=tmp_path)
+    before = store.contacts()
+    built = []
+    monkeypatch.setattr(snapshot, "encode", lambda frame: built.append(frame) or b"")
+    load_path(tmp_path / "data", store, rejects_dir=tmp_path)
+    assert built == []  # nothing changed, so nothing was rebuilt
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(store.contacts(), before)
+    store.close()
