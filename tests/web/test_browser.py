@@ -34,7 +34,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.paths import ARTIFACTS
 
 
 def _require_browser() -> None:

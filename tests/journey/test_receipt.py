@@ -10,23 +10,20 @@ The expected counts come from a few lines of plain pandas written here.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from journey.contract import parse_times
 from journey.pathways import pathway_ends, pathways, variants
 from journey.taxonomy import default_taxonomy
+from tests.paths import DATA
 
-RECEIPT = Path(__file__).resolve().parents[1].parent / "shared/data/receipt.csv"
+RECEIPT = DATA / "receipt.csv.gz"
 EVENTS, CASES = 8_577, 1_434
 
 
 @pytest.fixture(scope="module")
 def log() -> pd.DataFrame:
-    if not RECEIPT.exists():
-        pytest.skip(f"the receipt event log is not here: {RECEIPT}")
     raw = pd.read_csv(RECEIPT, dtype=str, keep_default_na=False)
     taxonomy = default_taxonomy()
     agency, sector, _ = taxonomy.normalise_agencies(raw["org:group"])

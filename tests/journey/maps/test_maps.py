@@ -26,7 +26,7 @@ from journey.maps.text import plain_text
 from journey.taxonomy import default_taxonomy
 from tests.builders import contacts_frame, people_frame
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
 HOSTILE = [
     "</script><script>window.__pwned=1</script>",
     '<img src=x onerror="window.__pwned=1">',

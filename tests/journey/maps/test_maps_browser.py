@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_maps import FAMILY, PEOPLE, _journey, hostile_maps
+from tests.journey.maps.test_maps import FAMILY, PEOPLE, _journey, hostile_maps
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -99,7 +99,7 @@ def _open_file(browser, tmp_path, name, journey_map, **kwargs) -> tuple[Visit, s
 
 def _maps():
     from journey.maps import network_map, pathways_map, swimlane_map
-    from tests.test_maps import ENDS, PATHWAYS
+    from tests.journey.maps.test_maps import ENDS, PATHWAYS
 
     contacts = FAMILY
     ids = sorted(contacts["contact_id"].unique())
@@ -194,7 +194,7 @@ def app_like_server(tmp_path):
 @pytest.mark.parametrize("name", ["swimlane", "network", "pathways"])
 def test_linked_assets_work_under_a_strict_content_security_policy(browser, app_like_server, name):
     from journey.maps import network_map, pathways_map, swimlane_map
-    from tests.test_maps import PATHWAYS
+    from tests.journey.maps.test_maps import PATHWAYS
 
     folder, base = app_like_server
     journey_map = {

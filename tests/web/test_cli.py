@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from web.cli import cli
 
 COMMANDS = sorted(cli.commands)
-README = Path(__file__).resolve().parents[1] / "README.md"
+from tests.paths import README
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from graph_loader.stores import open_store
 from journey.analysis import OUTPUT_FILES
+from tests.paths import README
 from web.cli import cli
 
 
@@ -95,7 +96,7 @@ def test_the_readme_notebook_example_runs(tmp_path, monkeypatch):
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = README.read_text()
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
     assert blocks, "the README has no Python example"
     monkeypatch.chdir(tmp_path)
