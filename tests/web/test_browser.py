@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from graph_loader.stores import open_store
+from tests.paths import ARTIFACTS
 from tests.web.population import F001_AGENCIES, analyse_into, write_population
 from web import create_app
 from web.server import BackgroundServer
@@ -34,7 +35,6 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-from tests.paths import ARTIFACTS
 
 
 def _require_browser() -> None:

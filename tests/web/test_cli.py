@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.paths import README
 from web.cli import cli
 
 COMMANDS = sorted(cli.commands)
-from tests.paths import README
 
 
 @pytest.fixture

@@ -94,7 +94,6 @@ def test_compacted_variants_keep_every_family_counted():
 
 def test_the_readme_notebook_example_runs(tmp_path, monkeypatch):
     import re
-    from pathlib import Path
 
     readme = README.read_text()
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)

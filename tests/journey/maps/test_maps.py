@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,8 +24,8 @@ from journey.maps.swimlane import LANE_SPACING
 from journey.maps.text import plain_text
 from journey.taxonomy import default_taxonomy
 from tests.builders import contacts_frame, people_frame
-
 from tests.paths import ROOT
+
 HOSTILE = [
     "</script><script>window.__pwned=1</script>",
     '<img src=x onerror="window.__pwned=1">',

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.journey.maps.test_maps import FAMILY, PEOPLE, _journey, hostile_maps
-
 from tests.paths import ROOT
+
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
