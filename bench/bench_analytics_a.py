@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 
 from bench.common import Measurement, measure
-from journey.contract import validate_contacts, validate_families
 from journey.high_contact import high_contact
 from journey.indicators import eligibility
 from journey.journeys import family_journeys, prepare
 from journey.synthetic import generate
 from journey.taxonomy import default_taxonomy
 from journey.uncoordinated import uncoordinated
+from journey.validation import validate_contacts, validate_families
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from journey.contract import (
+from journey.errors import InputError
+from journey.store import LoadRecord, Store
+from journey.taxonomy import Taxonomy, default_taxonomy
+from journey.validation import (
     Validated,
     validate_contacts,
     validate_families,
     validate_people,
 )
-from journey.errors import InputError
-from journey.store import LoadRecord, Store
-from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = ["load_path", "read_table", "LoadReport", "FileReport", "Progress"]
 

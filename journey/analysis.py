@@ -21,12 +21,11 @@ import pandas as pd
 from journey import high_contact, indicators, intervention, pathways, uncoordinated
 from journey.csv_export import write_csv
 from journey.errors import InputError, OutputError
-from journey.event_log import AgencyJourneys, agency_journeys
+from journey.event_log import AgencyJourneys, agency_journeys, prepare
 from journey.parameters import AnalysisParameters
 from journey.report import render_report
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
-from journey.timeline import prepare
 
 __all__ = [
     "AnalysisParameters",

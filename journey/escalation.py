@@ -20,8 +20,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from journey.arrays import run_starts
 from journey.errors import InputError, MissingColumnError
-from journey.event_log import AgencyJourneys, agency_journeys, run_starts
+from journey.event_log import AgencyJourneys, agency_journeys
 from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = ["escalation_lead_times", "broker_agencies", "Escalation"]

@@ -34,16 +34,12 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
+from journey.arrays import days_ns, spans
+from journey.contract import require_columns
 from journey.errors import ParameterError
-from journey.timeline import (
-    PreparedContacts,
-    Timeline,
-    check_positive,
-    days_ns,
-    prepare,
-    require_columns,
-    spans,
-)
+from journey.event_log import PreparedContacts, prepare
+from journey.parameters import check_positive
+from journey.timeline import Timeline
 
 __all__ = ["HighContactResult", "high_contact", "FAMILY_COLUMNS", "PERSON_COLUMNS"]
 

@@ -31,19 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from journey.arrays import DAY_NS, as_times, days_ns, factorize_rows, spans
+from journey.contract import require_columns
+from journey.event_log import PreparedContacts, prepare
+from journey.parameters import check_positive
 from journey.taxonomy import Taxonomy, default_taxonomy
-from journey.timeline import (
-    DAY_NS,
-    PreparedContacts,
-    Timeline,
-    as_times,
-    check_positive,
-    days_ns,
-    factorize_rows,
-    prepare,
-    require_columns,
-    spans,
-)
+from journey.timeline import Timeline
 
 __all__ = ["EligibilityResult", "eligibility", "FAMILY_COLUMNS"]
 

@@ -4,8 +4,8 @@ A person's journey is that person's contact rows in time order. A family's
 journey is the union of its members' contacts with each contact counted once,
 however many members it involved. Contacts at the same time are ordered by
 contact id, so a journey's order never depends on the order of the input rows.
-The shared machinery (:class:`~journey.timeline.Timeline`, trailing windows,
-:class:`~journey.timeline.PreparedContacts`) lives in :mod:`journey.timeline`.
+The order is the event log's (:mod:`journey.event_log`); these frames are
+what the swimlane map and the family page read.
 """
 
 from __future__ import annotations
@@ -13,44 +13,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from journey.contract import require_columns
 from journey.errors import NotFoundError
-from journey.timeline import (
-    DAY_NS,
-    PreparedContacts,
-    Timeline,
-    as_times,
-    check_positive,
-    days_ns,
-    factorize_rows,
-    family_timeline,
-    order_by,
-    person_timeline,
-    prepare,
-    require_columns,
-    spans,
-    unique_ints,
-)
+from journey.event_log import PreparedContacts, person_timeline, prepare
+from journey.timeline import Timeline
 
 __all__ = [
     "JOURNEY_COLUMNS",
     "family_journeys",
     "family_journey",
     "person_journey",
-    "prepare",
-    "PreparedContacts",
-    # Re-exported from journey.timeline so imports written before the split keep working.
-    "DAY_NS",
-    "Timeline",
-    "family_timeline",
-    "person_timeline",
-    "require_columns",
-    "check_positive",
-    "days_ns",
-    "spans",
-    "as_times",
-    "order_by",
-    "unique_ints",
-    "factorize_rows",
 ]
 
 JOURNEY_COLUMNS = [

@@ -1,10 +1,18 @@
-"""The analyses' thresholds in one place, with their documented defaults (ARCHITECTURE §5)."""
+"""The analyses' thresholds in one place, with their documented defaults.
+
+See docs/analyses.md#parameters.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Real
 
-__all__ = ["AnalysisParameters", "PARAMETER_HELP"]
+import numpy as np
+
+from journey.errors import ParameterError
+
+__all__ = ["AnalysisParameters", "PARAMETER_HELP", "check_positive"]
 
 
 @dataclass(frozen=True)
@@ -37,3 +45,19 @@ PARAMETER_HELP = {
     "parallel_days": "Days within which another agency's contact makes a contact uncoordinated.",
     "assessment_days": "Days within which an assessment by a different agency is a repeat.",
 }
+
+
+def check_positive(**values: float) -> None:
+    """Raise :class:`~journey.errors.ParameterError` unless every named value is a positive number.
+
+    Examples
+    --------
+    >>> check_positive(window_days=365)
+    >>> check_positive(window_days=0)
+    Traceback (most recent call last):
+    ...
+    journey.errors.ParameterError: window_days must be a positive number, not 0
+    """
+    for name, value in values.items():
+        if isinstance(value, bool | np.bool_) or not isinstance(value, Real) or not value > 0:
+            raise ParameterError(f"{name} must be a positive number, not {value!r}")

@@ -39,12 +39,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journey.event_log import (
+from journey.arrays import run_starts
+from journey.event_log import AgencyJourneys, agency_journeys
+from journey.sequences import (
     ARROW,
-    AgencyJourneys,
-    agency_journeys,
     representatives,
-    run_starts,
     sequence_groups,
     sequence_labels,
     sequence_order,

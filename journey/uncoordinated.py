@@ -35,18 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from journey.arrays import DAY_NS, as_times, days_ns, factorize_rows
+from journey.contract import require_columns
+from journey.event_log import PreparedContacts, prepare
+from journey.parameters import check_positive
 from journey.taxonomy import Taxonomy, default_taxonomy
-from journey.timeline import (
-    DAY_NS,
-    PreparedContacts,
-    Timeline,
-    as_times,
-    check_positive,
-    days_ns,
-    factorize_rows,
-    prepare,
-    require_columns,
-)
+from journey.timeline import Timeline
 
 __all__ = ["UncoordinatedResult", "uncoordinated", "CONTACT_COLUMNS", "FAMILY_COLUMNS"]
 
@@ -97,7 +91,7 @@ def lead_active(line: Timeline, lead_periods: pd.DataFrame | None) -> np.ndarray
 
     Examples
     --------
-    >>> from journey.timeline import family_timeline
+    >>> from journey.event_log import family_timeline
     >>> contacts = pd.DataFrame({
     ...     "contact_id": ["c1", "c2"],
     ...     "family_id": "F1",

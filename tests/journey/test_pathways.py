@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from journey import event_log
+from journey import sequences
 from journey.errors import InputError, MissingColumnError
 from journey.pathways import (
     ENDS_COLUMNS,
@@ -333,7 +333,7 @@ def test_hash_collisions_fall_back_to_exact_grouping(contacts, monkeypatch):
                    ("c10", "x", "GP", "incident", "2021-04-02", None, "F4")]  # fmt: skip
     frame = contacts_frame(rows)
     expected = reference_variants(frame, False)
-    monkeypatch.setattr(event_log, "_HASH_BASE", 0)
+    monkeypatch.setattr(sequences, "_HASH_BASE", 0)
     pd.testing.assert_frame_equal(variants(frame), expected, check_dtype=False)
 
 

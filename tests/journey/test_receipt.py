@@ -13,9 +13,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from journey.contract import parse_times
 from journey.pathways import pathway_ends, pathways, variants
 from journey.taxonomy import default_taxonomy
+from journey.validation import parse_times
 from tests.paths import DATA
 
 RECEIPT = DATA / "receipt.csv.gz"

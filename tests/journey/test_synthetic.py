@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journey.contract import validate_contacts, validate_families, validate_people
 from journey.errors import TaxonomyError
 from journey.synthetic import NEEDS, WARDS, Population, generate, write_population
 from journey.taxonomy import default_taxonomy, normalise_key
+from journey.validation import validate_contacts, validate_families, validate_people
 
 FAMILIES = 1500
 SEED = 11
