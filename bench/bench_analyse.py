@@ -8,7 +8,8 @@ from pathlib import Path
 from bench.common import Measurement, measure
 from graph_loader.load import load_path
 from graph_loader.stores import open_store
-from journey.analysis import analyse, analyse_store, write_outputs
+from journey.analysis import analyse, analyse_store
+from journey.outputs import write_outputs
 from journey.synthetic import generate, write_population
 
 

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from bench.common import Measurement, measure
-from journey.pathways import agency_journeys, pathways, variants
+from journey.event_log import agency_journeys
+from journey.pathways import pathways, variants
 
 AGENCIES = [
     "Police", "School", "GP", "Health Visiting", "Hospital", "Children's Social Care",

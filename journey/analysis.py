@@ -1,52 +1,163 @@
-"""Run every analysis over a population and gather the results for files, the store and the web app.
+"""Run the analyses over a population, or over one family, from one table of steps.
 
-This is the one place that knows all the analysis families; each family
-stays a pure function in its own module (:mod:`journey.high_contact`,
-:mod:`journey.uncoordinated`, :mod:`journey.indicators`,
-:mod:`journey.pathways`, :mod:`journey.intervention`).
+Each analysis family stays a pure function in its own module
+(:mod:`journey.high_contact`, :mod:`journey.uncoordinated`,
+:mod:`journey.indicators`, :mod:`journey.pathways`, :mod:`journey.intervention`).
+:data:`STEPS` says how each is called with the run's inputs and
+:class:`~journey.parameters.AnalysisParameters`; :func:`analyse` runs every
+step on the population and :func:`analyse_family` the family-level steps on
+one family's rows, so the web app's family page computes exactly what the
+families list was computed with. The definitions are in docs/analyses.md.
 """
 
 from __future__ import annotations
 
-import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from journey import high_contact, indicators, intervention, pathways, uncoordinated
-from journey.csv_export import write_csv
-from journey.errors import InputError, OutputError
-from journey.event_log import AgencyJourneys, agency_journeys, prepare
+from journey.contract import ANALYSED_CONTACT_COLUMNS, LEAD_PERIODS, PEOPLE
+from journey.errors import InputError
+from journey.event_log import PreparedContacts, prepare
+from journey.family_summary import contacts_per_month, family_summary
+from journey.journeys import family_journeys
 from journey.parameters import AnalysisParameters
 from journey.report import render_report
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = [
-    "AnalysisParameters",
+    "AnalysisInputs",
     "AnalysisRun",
+    "FamilyAnalysis",
+    "Step",
+    "STEPS",
     "analyse",
+    "analyse_family",
     "analyse_store",
-    "write_outputs",
-    "OUTPUT_FILES",
 ]
 
-# The files `journey analyse` writes, and the stored frame each comes from.
-OUTPUT_FILES = {
-    "high_contact_people.csv": "high_contact_people",
-    "high_contact_families.csv": "high_contact_families",
-    "uncoordinated_families.csv": "uncoordinated_families",
-    "eligibility.csv": "eligibility",
-    "pathways.csv": "pathways",
-    "pathway_ends.csv": "pathway_ends",
-    "variants.csv": "variants",
-    "intervention_agencies.csv": "intervention_agencies",
-}
+
+@dataclass(frozen=True)
+class AnalysisInputs:
+    """What every step reads: the prepared contacts, the other frames, taxonomy and parameters."""
+
+    contacts: PreparedContacts
+    people: pd.DataFrame
+    lead_periods: pd.DataFrame
+    taxonomy: Taxonomy
+    parameters: AnalysisParameters
+
+
+@dataclass(frozen=True)
+class Step:
+    """One analysis: its name, how it is called, and whether it also runs for one family."""
+
+    name: str
+    run: Callable[[AnalysisInputs, dict[str, Any]], Any]
+    per_family: bool
+
+
+def _high_contact(inputs: AnalysisInputs, _: dict) -> high_contact.HighContactResult:
+    p = inputs.parameters
+    return high_contact.high_contact(
+        inputs.contacts, inputs.people, window_days=p.window_days,
+        min_contacts=p.min_contacts, min_agencies=p.min_agencies, by_age=p.by_age,
+    )  # fmt: skip
+
+
+def _uncoordinated(inputs: AnalysisInputs, _: dict) -> uncoordinated.UncoordinatedResult:
+    p = inputs.parameters
+    return uncoordinated.uncoordinated(
+        inputs.contacts, inputs.lead_periods, parallel_days=p.parallel_days,
+        assessment_days=p.assessment_days, taxonomy=inputs.taxonomy,
+    )  # fmt: skip
+
+
+def _eligibility(inputs: AnalysisInputs, _: dict) -> indicators.EligibilityResult:
+    p = inputs.parameters
+    return indicators.eligibility(
+        inputs.contacts, inputs.lead_periods, taxonomy=inputs.taxonomy,
+        indicator_set=p.indicator_set, window_days=p.window_days,
+    )  # fmt: skip
+
+
+def _family_points(inputs: AnalysisInputs, done: dict) -> intervention.FamilyInterventionPoints:
+    # The intervention window ends at the high-contact threshold or at
+    # eligibility, whichever the analyses found first.
+    crossed = done["high_contact"].families["first_crossed"].iloc[0]
+    eligible = done["eligibility"].families["first_eligible"].iloc[0]
+    return intervention.family_intervention_points(
+        inputs.contacts.frame, inputs.people, inputs.lead_periods,
+        threshold_date=None if pd.isna(crossed) else crossed,
+        eligibility_date=None if pd.isna(eligible) else eligible,
+    )  # fmt: skip
+
+
+def _population_points(
+    inputs: AnalysisInputs, _: dict
+) -> intervention.PopulationInterventionPoints:
+    return intervention.population_intervention(
+        inputs.contacts.frame, taxonomy=inputs.taxonomy,
+        journeys=inputs.contacts.agency_journeys,
+    )  # fmt: skip
+
+
+def _escalated(inputs: AnalysisInputs, _: dict) -> list[str]:
+    frame = inputs.contacts.frame
+    return sorted(set(frame.loc[inputs.taxonomy.is_escalation(frame), "family_id"].unique()))
+
+
+def _cohort_pathways(inputs: AnalysisInputs, done: dict) -> tuple[pd.DataFrame, ...]:
+    high = done["high_contact"].families
+    eligible = done["eligibility"].families
+    cohorts = {
+        "all": inputs.contacts.frame["family_id"].unique(),
+        "high_contact": high.loc[high["is_high_contact"], "family_id"],
+        "escalated": done["escalated"],
+        "eligible": eligible.loc[eligible["eligible"], "family_id"],
+    }
+    return pathways.cohort_pathways(inputs.contacts.agency_journeys, cohorts)
+
+
+#: Every analysis in the order it runs; a step reads the results of the steps before it.
+STEPS = (
+    Step("high_contact", _high_contact, per_family=True),
+    Step("uncoordinated", _uncoordinated, per_family=True),
+    Step("eligibility", _eligibility, per_family=True),
+    Step("family_intervention", _family_points, per_family=True),
+    Step("intervention", _population_points, per_family=False),
+    Step("escalated", _escalated, per_family=False),
+    Step("pathways", _cohort_pathways, per_family=False),
+)
+
+
+def _inputs(contacts, people, lead_periods, taxonomy, parameters) -> AnalysisInputs:
+    taxonomy = taxonomy or default_taxonomy()
+    parameters = parameters or AnalysisParameters()
+    taxonomy.indicator_set(parameters.indicator_set)  # fail early on an unknown set
+    return AnalysisInputs(
+        contacts=prepare(contacts),
+        people=PEOPLE.empty() if people is None else people,
+        lead_periods=LEAD_PERIODS.empty() if lead_periods is None else lead_periods,
+        taxonomy=taxonomy,
+        parameters=parameters,
+    )
+
+
+def _run(steps, inputs: AnalysisInputs, timings: dict[str, float] | None = None) -> dict:
+    done: dict[str, Any] = {}
+    for step in steps:
+        begun = time.perf_counter()
+        done[step.name] = step.run(inputs, done)
+        if timings is not None:
+            timings[step.name] = round(time.perf_counter() - begun, 3)
+    return done
 
 
 @dataclass
@@ -77,134 +188,58 @@ class AnalysisRun:
         )
 
 
-def _family_summary(
-    contacts: pd.DataFrame,
-    people: pd.DataFrame,
-    families: pd.DataFrame,
-    high: pd.DataFrame,
-    unco: pd.DataFrame,
-    eligible: pd.DataFrame,
-    escalated: set[str],
-) -> pd.DataFrame:
-    """One row per family joining every family-level result (the web app's family list)."""
-    is_child = (people["role"] == "child").astype(int)
-    members = pd.DataFrame(
-        {
-            "people": people.groupby("family_id")["person_id"].size(),
-            "children": is_child.groupby(people["family_id"]).sum(),
-        }
-    )
-    summary = families[["family_id", "area"]].drop_duplicates("family_id").set_index("family_id")
-    summary = summary.join(members, how="left")
-    in_contacts = contacts.groupby("family_id")["person_id"].nunique().rename("people_in_contacts")
-    summary = summary.join(in_contacts, how="outer")
-    # Without a people file the joined counts are all missing (object dtype).
-    people_count = pd.to_numeric(summary["people"], errors="coerce")
-    summary["people"] = people_count.fillna(summary["people_in_contacts"]).fillna(0).astype(int)
-    summary["children"] = pd.to_numeric(summary["children"], errors="coerce").fillna(0).astype(int)
-    summary = summary.drop(columns="people_in_contacts")
-    high_columns = {
-        "total_contacts": "contacts",
-        "total_agencies": "agencies",
-        "first_contact": "first_contact",
-        "last_contact": "last_contact",
-        "peak_contacts": "peak_contacts",
-        "peak_agencies": "peak_agencies",
-        "peak_start": "peak_start",
-        "peak_end": "peak_end",
-        "is_high_contact": "high_contact",
-        "first_crossed": "first_crossed",
+def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The stored result frames, named as the web app and :mod:`journey.outputs` read them."""
+    contacts = inputs.contacts.frame
+    high, unco, eligible = done["high_contact"], done["uncoordinated"], done["eligibility"]
+    paths, ends, variant_frame = done["pathways"]
+    people_high = high.people
+    return {
+        "family_summary": family_summary(
+            contacts, inputs.people, families, high.families, unco.families,
+            eligible.families, set(done["escalated"]),
+        ),  # fmt: skip
+        "high_contact_people": people_high[_high_contact_people(people_high)].reset_index(
+            drop=True
+        ),
+        "high_contact_families": high.families[high.families["is_high_contact"]].reset_index(
+            drop=True
+        ),
+        "uncoordinated_families": unco.families.sort_values(
+            ["uncoordinated", "family_id"], ascending=[False, True]
+        ).reset_index(drop=True),
+        "eligibility": eligible.families,
+        "pathways": paths,
+        "pathway_ends": ends,
+        "variants": pathways.compact_variants(variant_frame),
+        "intervention_agencies": done["intervention"].agencies,
+        "broker_agencies": done["intervention"].brokers,
+        "contacts_per_month": contacts_per_month(inputs.contacts.agency_journeys),
     }
-    summary = summary.join(
-        high.set_index("family_id")[list(high_columns)].rename(columns=high_columns)
-    )
-    unco_columns = [
-        "uncoordinated",
-        "uncoordinated_share",
-        "peak_parallel_agencies",
-        "repeat_assessments",
-    ]
-    summary = summary.join(unco.set_index("family_id")[unco_columns])
-    elig_columns = [
-        "indicators",
-        "indicator_count",
-        "eligible",
-        "first_eligible",
-        "has_lead_professional",
-        "not_yet_found",
-    ]
-    summary = summary.join(eligible.set_index("family_id")[elig_columns])
-    summary["escalated"] = summary.index.isin(list(escalated))
-    for column in [
-        "contacts",
-        "agencies",
-        "peak_contacts",
-        "peak_agencies",
-        "uncoordinated",
-        "peak_parallel_agencies",
-        "repeat_assessments",
-        "indicator_count",
-    ]:
-        summary[column] = pd.to_numeric(summary[column], errors="coerce").fillna(0).astype(int)
-    for column in ["high_contact", "eligible", "has_lead_professional", "not_yet_found"]:
-        summary[column] = summary[column].astype("boolean").fillna(False).astype(bool)
-    summary["uncoordinated_share"] = summary["uncoordinated_share"].fillna(0.0)
-    summary["indicators"] = summary["indicators"].fillna("")
-    return summary.rename_axis("family_id").reset_index()
 
 
-def _contacts_per_month(journeys: AgencyJourneys) -> pd.DataFrame:
-    """Contacts (each once per family) per calendar month, from the shared event log."""
-    months = journeys.occurred_at.view("datetime64[ns]").astype("datetime64[M]")
-    values, counts = np.unique(months, return_counts=True)
-    return pd.DataFrame({"month": np.datetime_as_string(values, unit="M"), "contacts": counts})
+def _high_contact_people(people: pd.DataFrame) -> pd.Series:
+    """People high-contact in a window or before the age of the cumulative form."""
+    before_age = people["high_contact_before_age"].astype("boolean").fillna(False)
+    return people["is_high_contact"].astype(bool) | before_age.astype(bool)
 
 
-# The contact columns the analyses read (service and source_system are not among them).
-ANALYSED_COLUMNS = [
-    "contact_id", "person_id", "family_id", "agency", "sector", "contact_type",
-    "occurred_at", "referred_by",
-]  # fmt: skip
-
-ONE_FAMILY_VARIANTS = "(other variants, each followed by one family)"
-
-
-def compact_variants(variants: pd.DataFrame) -> pd.DataFrame:
-    """Keep variants followed by two or more families; fold the rest into one row per cohort.
-
-    On a real population most long journeys are unique, so listing every
-    single-family variant makes the table tens of megabytes without telling
-    an analyst anything. The folded row has ``variant`` =
-    :data:`ONE_FAMILY_VARIANTS`, no ``length``, and ``variants`` = how many
-    variants it stands for (1 on every other row), so each cohort's families
-    still add up to its number of families.
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"cohort": "all", "variant": ["A", "A → B", "B"],
-    ...                       "length": [1, 2, 1], "families": [3, 1, 1], "share": [0.6, 0.2, 0.2]})
-    >>> compact_variants(frame)[["variant", "families", "variants"]].values.tolist()
-    [['A', 3, 1], ['(other variants, each followed by one family)', 2, 2]]
-    """
-    if variants.empty:
-        return variants.assign(variants=pd.Series(dtype="int64"))
-    single = variants["families"] == 1
-    kept = variants[~single].assign(variants=1)
-    folded = (
-        variants[single]
-        .groupby("cohort", sort=False)
-        .agg(families=("families", "size"), share=("share", "sum"))
-        .reset_index()
-        .assign(variant=ONE_FAMILY_VARIANTS, length=pd.NA)
-    )
-    folded["variants"] = folded["families"]
-    order = {cohort: i for i, cohort in enumerate(variants["cohort"].unique())}
-    combined = pd.concat([kept, folded[kept.columns]], ignore_index=True)
-    combined["length"] = combined["length"].astype("Int64")
-    rank = combined["cohort"].map(order)
-    return combined.iloc[
-        np.lexsort([combined["variant"] == ONE_FAMILY_VARIANTS, rank])
-    ].reset_index(drop=True)
+def _counts(inputs: AnalysisInputs, done: dict) -> dict[str, int]:
+    contacts = inputs.contacts.frame
+    high, eligible = done["high_contact"].families, done["eligibility"].families
+    return {
+        "families": int(contacts["family_id"].nunique()),
+        "people": int(contacts["person_id"].nunique()),
+        "contacts": len(inputs.contacts.agency_journeys.family),
+        "contact_rows": len(contacts),
+        "agencies": int(contacts["agency"].nunique()),
+        "high_contact_families": int(high["is_high_contact"].sum()),
+        "high_contact_people": int(_high_contact_people(done["high_contact"].people).sum()),
+        "eligible_families": int(eligible["eligible"].sum()),
+        "not_yet_found": int(eligible["not_yet_found"].sum()),
+        "escalated_families": len(done["escalated"]),
+        "uncoordinated_contacts": int(done["uncoordinated"].families["uncoordinated"].sum()),
+    }
 
 
 def analyse(
@@ -231,9 +266,9 @@ def analyse(
     Returns
     -------
     AnalysisRun
-        Frames named as in :data:`OUTPUT_FILES` plus ``family_summary``,
-        ``broker_agencies`` and ``contacts_per_month``; a summary dict; a
-        Markdown report.
+        Frames named as in :data:`journey.outputs.OUTPUT_FILES` plus
+        ``family_summary``, ``broker_agencies`` and ``contacts_per_month``; a
+        summary dict; a Markdown report.
 
     Examples
     --------
@@ -257,137 +292,37 @@ def analyse(
     (3, 2, 'crime_asb;domestic_abuse;education')
     """
     started = time.perf_counter()
-    taxonomy = taxonomy or default_taxonomy()
-    parameters = parameters or AnalysisParameters()
-    taxonomy.indicator_set(parameters.indicator_set)  # fail early on an unknown set
-    people = (
-        people
-        if people is not None
-        else pd.DataFrame(columns=["person_id", "family_id", "role", "birth_month", "sex"])
-    )
-    families = (
-        families
-        if families is not None
-        else pd.DataFrame({"family_id": contacts["family_id"].unique(), "area": None})
-    )
-    lead_periods = (
-        lead_periods
-        if lead_periods is not None
-        else pd.DataFrame(columns=["family_id", "lead_from", "lead_to"])
-    )
+    inputs = _inputs(contacts, people, lead_periods, taxonomy, parameters)
+    if families is None:
+        families = pd.DataFrame({"family_id": contacts["family_id"].unique(), "area": None})
     timings: dict[str, float] = {}
-
-    def timed(name: str, work):
-        begun = time.perf_counter()
-        result = work()
-        timings[name] = round(time.perf_counter() - begun, 3)
-        return result
-
-    # Each family's timeline and agency journey are built once and shared.
-    prepared = timed("prepare", lambda: prepare(contacts))
-    journeys = timed("agency_journeys", lambda: agency_journeys(contacts))
-    high = timed(
-        "high_contact",
-        lambda: high_contact.high_contact(
-            prepared,
-            people,
-            window_days=parameters.window_days,
-            min_contacts=parameters.min_contacts,
-            min_agencies=parameters.min_agencies,
-            by_age=parameters.by_age,
-        ),
-    )
-    unco = timed(
-        "uncoordinated",
-        lambda: uncoordinated.uncoordinated(
-            prepared,
-            lead_periods,
-            parallel_days=parameters.parallel_days,
-            assessment_days=parameters.assessment_days,
-            taxonomy=taxonomy,
-        ),
-    )
-    eligible = timed(
-        "eligibility",
-        lambda: indicators.eligibility(
-            prepared,
-            lead_periods,
-            taxonomy=taxonomy,
-            indicator_set=parameters.indicator_set,
-            window_days=parameters.window_days,
-        ),
-    )
-    population = timed(
-        "intervention",
-        lambda: intervention.population_intervention(
-            contacts, taxonomy=taxonomy, journeys=journeys
-        ),
-    )
-    escalated = set(contacts.loc[taxonomy.is_escalation(contacts), "family_id"].unique())
-    family_high = high.families
-    cohorts = {
-        "all": contacts["family_id"].unique(),
-        "high_contact": family_high.loc[family_high["is_high_contact"], "family_id"],
-        "escalated": sorted(escalated),
-        "eligible": eligible.families.loc[eligible.families["eligible"], "family_id"],
-    }
-    paths, ends, variant_frame = timed(
-        "pathways", lambda: pathways.cohort_pathways(journeys, cohorts)
-    )
-    summary_frame = timed(
-        "family_summary",
-        lambda: _family_summary(
-            contacts, people, families, family_high, unco.families, eligible.families, escalated
-        ),
-    )
-    people_high = high.people
-    before_age = people_high["high_contact_before_age"].astype("boolean").fillna(False)
-    people_flag = people_high["is_high_contact"].astype(bool) | before_age.astype(bool)
-    frames = {
-        "family_summary": summary_frame,
-        "high_contact_people": people_high[people_flag].reset_index(drop=True),
-        "high_contact_families": family_high[family_high["is_high_contact"]].reset_index(drop=True),
-        "uncoordinated_families": unco.families.sort_values(
-            ["uncoordinated", "family_id"], ascending=[False, True]
-        ).reset_index(drop=True),
-        "eligibility": eligible.families,
-        "pathways": paths,
-        "pathway_ends": ends,
-        "variants": compact_variants(variant_frame),
-        "intervention_agencies": population.agencies,
-        "broker_agencies": population.brokers,
-        "contacts_per_month": _contacts_per_month(journeys),
-    }
-    counts = {
-        "families": int(contacts["family_id"].nunique()),
-        "people": int(contacts["person_id"].nunique()),
-        "contacts": len(journeys.family),
-        "contact_rows": len(contacts),
-        "agencies": int(contacts["agency"].nunique()),
-        "high_contact_families": int(family_high["is_high_contact"].sum()),
-        "high_contact_people": int(people_flag.sum()),
-        "eligible_families": int(eligible.families["eligible"].sum()),
-        "not_yet_found": int(eligible.families["not_yet_found"].sum()),
-        "escalated_families": len(escalated),
-        "uncoordinated_contacts": int(unco.families["uncoordinated"].sum()),
-    }
-    flagged = unco.contacts[unco.contacts["uncoordinated"]]
+    begun = time.perf_counter()
+    inputs.contacts.agency_journeys  # noqa: B018 - the shared event log, timed on its own
+    timings["event_log"] = round(time.perf_counter() - begun, 3)
+    population_steps = [step for step in STEPS if step.name != "family_intervention"]
+    done = _run(population_steps, inputs, timings)
+    begun = time.perf_counter()
+    frames = _frames(inputs, done, families)
+    timings["family_summary"] = round(time.perf_counter() - begun, 3)
+    flagged = done["uncoordinated"].contacts
+    flagged = flagged[flagged["uncoordinated"]]
     evidence = {
         "uncoordinated_contacts": flagged[
             ["family_id", "contact_id", "occurred_at", "agency", "contact_type", "reason"]
         ].reset_index(drop=True)
     }
-    run = AnalysisRun(parameters=parameters, frames=frames, evidence=evidence)
+    run = AnalysisRun(parameters=inputs.parameters, frames=frames, evidence=evidence)
+    population = done["intervention"].parameters
     run.summary = {
         # The escalation event and comparison window are derived, but they are
         # parameters of the intervention results all the same.
-        "parameters": asdict(parameters)
+        "parameters": asdict(inputs.parameters)
         | {
-            "escalation": population.parameters.get("escalation"),
-            "comparison_days": population.parameters.get("comparison_days"),
+            "escalation": population.get("escalation"),
+            "comparison_days": population.get("comparison_days"),
         },
-        "taxonomy": taxonomy.source,
-        "counts": counts,
+        "taxonomy": inputs.taxonomy.source,
+        "counts": _counts(inputs, done),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "run_seconds": round(time.perf_counter() - started, 3),
         "step_seconds": timings,
@@ -398,10 +333,15 @@ def analyse(
 
 @dataclass(frozen=True)
 class FamilyAnalysis:
-    """Every family-level analysis of one family, run with one set of parameters."""
+    """Every family-level analysis of one family, run with one set of parameters.
+
+    ``journey`` is the family's journey frame (:func:`journey.journeys.family_journeys`
+    with members), the one frame the family page and its swimlane map read.
+    """
 
     family_id: str
     parameters: AnalysisParameters
+    journey: pd.DataFrame
     high_contact: high_contact.HighContactResult
     uncoordinated: uncoordinated.UncoordinatedResult
     eligibility: indicators.EligibilityResult
@@ -416,12 +356,10 @@ def analyse_family(
     taxonomy: Taxonomy | None = None,
     parameters: AnalysisParameters | None = None,
 ) -> FamilyAnalysis:
-    """Run the family-level analyses on one family's rows, as :func:`analyse` runs them on all.
+    """Run the family-level steps of :data:`STEPS` on one family's rows, as :func:`analyse` does.
 
     The web app's family page uses this with the parameters of the stored
-    population run, so the page agrees with the families list. The
-    intervention window ends at the high-contact threshold or at eligibility,
-    whichever the analyses found.
+    population run, so the page agrees with the families list.
 
     Examples
     --------
@@ -436,32 +374,20 @@ def analyse_family(
     >>> family.intervention.agencies.loc[0, "agency"]
     'Police'
     """
-    taxonomy = taxonomy or default_taxonomy()
-    parameters = parameters or AnalysisParameters()
     family_ids = contacts["family_id"].unique()
     if len(family_ids) != 1:
         raise InputError(f"analyse_family takes one family's contacts, not {len(family_ids)}")
-    high = high_contact.high_contact(
-        contacts, people, window_days=parameters.window_days,
-        min_contacts=parameters.min_contacts, min_agencies=parameters.min_agencies,
-        by_age=parameters.by_age,
-    )  # fmt: skip
-    unco = uncoordinated.uncoordinated(
-        contacts, lead_periods, parallel_days=parameters.parallel_days,
-        assessment_days=parameters.assessment_days, taxonomy=taxonomy,
-    )  # fmt: skip
-    eligible = indicators.eligibility(
-        contacts, lead_periods, taxonomy=taxonomy, indicator_set=parameters.indicator_set,
-        window_days=parameters.window_days,
-    )  # fmt: skip
-    crossed = high.families["first_crossed"].iloc[0]
-    first_eligible = eligible.families["first_eligible"].iloc[0]
-    points = intervention.family_intervention_points(
-        contacts, people, lead_periods,
-        threshold_date=None if pd.isna(crossed) else crossed,
-        eligibility_date=None if pd.isna(first_eligible) else first_eligible,
-    )  # fmt: skip
-    return FamilyAnalysis(str(family_ids[0]), parameters, high, unco, eligible, points)
+    inputs = _inputs(contacts, people, lead_periods, taxonomy, parameters)
+    done = _run([step for step in STEPS if step.per_family], inputs)
+    return FamilyAnalysis(
+        family_id=str(family_ids[0]),
+        parameters=inputs.parameters,
+        journey=family_journeys(inputs.contacts, members=True),
+        high_contact=done["high_contact"],
+        uncoordinated=done["uncoordinated"],
+        eligibility=done["eligibility"],
+        intervention=done["family_intervention"],
+    )
 
 
 def analyse_store(
@@ -471,7 +397,7 @@ def analyse_store(
 
     Keyword arguments are the fields of :class:`AnalysisParameters`.
     """
-    contacts = store.contacts(columns=ANALYSED_COLUMNS)
+    contacts = store.contacts(columns=ANALYSED_CONTACT_COLUMNS)
     if contacts.empty:
         raise InputError(
             f"{store.url}: the store holds no contacts; load data first with `journey load`"
@@ -486,43 +412,3 @@ def analyse_store(
     )
     store.save_results(run.frames, run.summary | {"indicator_set": run.parameters.indicator_set})
     return run
-
-
-def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """Lists (evidence ids) become ';'-joined text so that a CSV cell holds them."""
-    ready = frame.copy()
-    for column in ready.columns:
-        if (
-            ready[column].dtype == object
-            and ready[column].map(lambda v: isinstance(v, list | tuple)).any()
-        ):
-            ready[column] = ready[column].map(
-                lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v
-            )
-    return ready
-
-
-def write_outputs(run: AnalysisRun, out_dir: str | Path, *, evidence: bool = False) -> list[Path]:
-    """Write the result CSVs, ``summary.json`` and ``report.md`` to ``out_dir``.
-
-    With ``evidence`` also the contact-level evidence (``uncoordinated_contacts.csv``:
-    every uncoordinated contact and why), which is large at population scale
-    (about 56 MB for a million contact rows).
-    """
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for file_name, frame_name in OUTPUT_FILES.items():
-            target = out / file_name
-            write_csv(_csv_ready(run.frames[frame_name]), target)
-            written.append(target)
-        for name, frame in run.evidence.items() if evidence else ():
-            target = out / f"{name}.csv"
-            write_csv(frame, target)
-            written.append(target)
-        (out / "summary.json").write_text(json.dumps(run.summary, indent=2, default=str) + "\n")
-        (out / "report.md").write_text(run.report)
-    except OSError as error:
-        raise OutputError(f"{out}: cannot write analysis results ({error.strerror})") from None
-    return [*written, out / "summary.json", out / "report.md"]

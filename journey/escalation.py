@@ -20,7 +20,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journey.arrays import run_starts
+from journey.arrays import DAY_NS, run_starts
 from journey.errors import InputError, MissingColumnError
 from journey.event_log import AgencyJourneys, agency_journeys
 from journey.taxonomy import Taxonomy, default_taxonomy
@@ -30,8 +30,6 @@ __all__ = ["escalation_lead_times", "broker_agencies", "Escalation"]
 #: How a caller may name the escalation event: a boolean per contact row, or a
 #: function of the contacts frame returning one.
 Escalation = pd.Series | np.ndarray | Callable[[pd.DataFrame], Any]
-
-_NS_PER_DAY = 86_400 * 10**9
 
 
 def _escalation_flags(
@@ -179,11 +177,11 @@ def escalation_lead_times(
         windows = escalates_at[escalating] - opened[escalating]
         comparison = int(np.median(windows)) if len(windows) else 0
     else:
-        comparison = int(comparison_days * _NS_PER_DAY)
+        comparison = int(comparison_days * DAY_NS)
 
     before = escalating[family] & (when < escalates_at[family])
     saw_before, first = _families_per_agency(family[before], agency[before], n_agencies)
-    lead = pd.Series((escalates_at[family[before]] - when[before])[first] / _NS_PER_DAY)
+    lead = pd.Series((escalates_at[family[before]] - when[before])[first] / DAY_NS)
     median_lead = lead.groupby(agency[before][first]).median().reindex(range(n_agencies))
     seen_first = np.bincount(agency[starts & before], minlength=n_agencies)
     other = ~escalating[family] & (when - opened[family] < comparison)
@@ -208,7 +206,7 @@ def escalation_lead_times(
         ["seen_first", "saw_before", "agency"], ascending=[False, False, True], kind="mergesort"
     ).reset_index(drop=True)
     table.attrs["parameters"] = {"escalation": described,
-                                 "comparison_days": comparison / _NS_PER_DAY}  # fmt: skip
+                                 "comparison_days": comparison / DAY_NS}  # fmt: skip
     return table
 
 

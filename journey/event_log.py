@@ -103,8 +103,15 @@ def _entity_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
                 rank[order] = np.arange(len(order))
                 codes, runs = rank[codes], runs[order]
             return codes.astype(np.int64), np.asarray(runs, dtype=object)
-    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    # Missing ids become one entity, listed last (use_na_sentinel=False would do the
+    # same at twice the cost).
+    codes, uniques = pd.factorize(values, sort=True)
+    uniques = np.asarray(uniques, dtype=object)
+    missing = codes < 0
+    if missing.any():
+        codes[missing] = len(uniques)
+        uniques = np.append(uniques, values[np.argmax(missing)])
+    return codes.astype(np.int64), uniques
 
 
 def _time_unit(span: np.ndarray) -> int:
@@ -186,10 +193,15 @@ def _timeline(contacts: pd.DataFrame, entity_column: str, *, once: bool) -> Time
     if len(times) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Timeline(entity=empty, ids=ids, times=empty, rows=empty, clock=clock)
-    order, key, _ = _sort_order(entity, times)
+    order, key, (time_bits, unpack) = _sort_order(entity, times)
     keep = _break_ties(order, key, contacts["contact_id"].to_numpy())
-    rows = order[keep] if once else order
-    return Timeline(entity=entity[rows], ids=ids, times=times[rows], rows=rows, clock=clock)
+    rows, key = (order[keep], key[keep]) if once else (order, key)
+    # Reading entity and time back from the sorted key avoids two random gathers.
+    if unpack is None:
+        sorted_times = times[rows]
+    else:
+        sorted_times = (key & ((1 << time_bits) - 1)) * unpack[0] + unpack[1]
+    return Timeline(entity=key >> time_bits, ids=ids, times=sorted_times, rows=rows, clock=clock)
 
 
 def family_timeline(contacts: pd.DataFrame) -> Timeline:

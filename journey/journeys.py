@@ -23,6 +23,7 @@ __all__ = [
     "family_journeys",
     "family_journey",
     "person_journey",
+    "agency_counts",
 ]
 
 JOURNEY_COLUMNS = [
@@ -33,6 +34,7 @@ JOURNEY_COLUMNS = [
     "sector",
     "contact_type",
     "referred_by",
+    "service",
     "people",
     "n_people",
     "step",
@@ -67,7 +69,9 @@ def _people_of_contacts(contacts: pd.DataFrame, line: Timeline) -> tuple[np.ndar
     return people, n_people[event_pair]
 
 
-def family_journeys(contacts: pd.DataFrame | PreparedContacts) -> pd.DataFrame:
+def family_journeys(
+    contacts: pd.DataFrame | PreparedContacts, *, members: bool = False
+) -> pd.DataFrame:
     """Every family's journey: one row per (family, contact), in time order within the family.
 
     A contact that involved several members appears once, with ``people`` the
@@ -79,12 +83,16 @@ def family_journeys(contacts: pd.DataFrame | PreparedContacts) -> pd.DataFrame:
     ----------
     contacts : DataFrame or PreparedContacts
         Contract contact rows (one per contact and person).
+    members : bool, default False
+        Also a ``members`` column: the sorted list of the contact's person ids
+        (what the swimlane map lists; a list per contact, so meant for one
+        family's journey rather than a population's).
 
     Returns
     -------
     DataFrame
         Columns ``family_id, contact_id, occurred_at, agency, sector, contact_type,
-        referred_by, people, n_people, step``.
+        referred_by, service, people, n_people, step`` (and ``members``).
 
     Examples
     --------
@@ -106,15 +114,46 @@ def family_journeys(contacts: pd.DataFrame | PreparedContacts) -> pd.DataFrame:
     prepared = prepare(contacts)
     contacts = prepared.frame
     require_columns(contacts, ["contact_id", "person_id", "family_id", "agency", "sector",
-                               "contact_type", "occurred_at", "referred_by"])
+                               "contact_type", "occurred_at"])
     line = prepared.families
     people, n_people = _people_of_contacts(contacts, line)
-    frame = pd.DataFrame({c: line.take(contacts, c) for c in JOURNEY_COLUMNS[:7]}, copy=False)
+    frame = pd.DataFrame(
+        {c: line.take(contacts, c) if c in contacts else None for c in JOURNEY_COLUMNS[:8]},
+        copy=False,
+    )
     frame["occurred_at"] = line.times.view("datetime64[ns]")
     frame["people"] = people
     frame["n_people"] = n_people.astype(np.int64)
     frame["step"] = np.arange(len(line), dtype=np.int64) - line.starts[line.entity]
+    if members:
+        frame["members"] = _members(contacts, line)
     return frame
+
+
+def _members(contacts: pd.DataFrame, line) -> list[list[str]]:
+    """For each family event of ``line``, the sorted person ids of its contact's rows."""
+    pair = pd.MultiIndex.from_arrays([contacts["family_id"], contacts["contact_id"]])
+    by_pair: dict[tuple, set[str]] = {}
+    for key, person in zip(pair, contacts["person_id"], strict=True):
+        by_pair.setdefault(key, set()).add(str(person))
+    return [sorted(by_pair[pair[row]]) for row in line.rows.tolist()]
+
+
+def agency_counts(journey: pd.DataFrame) -> pd.DataFrame:
+    """Contacts per agency in a journey frame: ``agency, sector, contacts``, most contacts first.
+
+    Examples
+    --------
+    >>> journey = pd.DataFrame({"agency": ["Police", "School", "Police"],
+    ...                         "sector": ["police", "education", "police"]})
+    >>> agency_counts(journey).values.tolist()
+    [['Police', 'police', 2], ['School', 'education', 1]]
+    """
+    counts = journey.groupby(["agency", "sector"], as_index=False).size()
+    counts = counts.rename(columns={"size": "contacts"})
+    return counts.sort_values(["contacts", "agency"], ascending=[False, True]).reset_index(
+        drop=True
+    )
 
 
 def family_journey(contacts: pd.DataFrame, family_id: str) -> pd.DataFrame:

@@ -1,13 +1,10 @@
 """Typical pathways: the directly-follows graph between agencies over family journeys.
 
-A family's journey is the time-ordered list of its contacts, each contact once
-(a contact that involved several members appears once per member in the
-contacts frame, with the same ``contact_id``; rows are de-duplicated on
-``(family_id, contact_id)``). Contacts at the same time are ordered by
-``contact_id`` in its natural order (text sorts as text). Reading each family as
-a case and each contact's agency as its activity, the functions here count what
+A family's journey is its contacts in the event log's order (each contact
+once, ties by contact id: :mod:`journey.event_log`). Reading each family as a
+case and each contact's agency as its activity, the functions here count what
 process-mining tools count on the same event log (pm4py's ``discover_dfg``,
-start and end activities, variants):
+start and end activities, variants); docs/analyses.md#pathways defines them:
 
 * :func:`pathways` — transitions A → B with the number of families and the
   median days between the two contacts. Consecutive contacts with the same
@@ -24,11 +21,12 @@ a transition A → B (A ≠ B) is between the last contact of a run of A and the
 first contact of the next run, in either mode, so its counts and days are the
 same. Variants change (``A A B`` becomes ``A → B``); starts and ends do not.
 
-Every function takes the contacts frame or an :class:`AgencyJourneys` built once
-by :func:`agency_journeys` (see :mod:`journey.event_log`, which holds the
-ordering and de-duplication rules); building it is most of the work, so pass
-one to several functions run on the same log. All work is vectorised with
-numpy: nothing loops per contact or per family.
+Every function takes the contacts frame, :class:`~journey.event_log.PreparedContacts`
+or the :class:`~journey.event_log.AgencyJourneys` cut from them; building the
+log is most of the work, so pass one to several functions run on the same
+contacts. All work is vectorised with numpy: nothing loops per contact or per
+family. :func:`compact_variants` folds the variants followed by one family
+each into one row, as ``variants.csv`` has them.
 """
 
 from __future__ import annotations
@@ -39,10 +37,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journey.arrays import run_starts
-from journey.event_log import AgencyJourneys, agency_journeys
+from journey.arrays import DAY_NS, run_starts
+from journey.event_log import AgencyJourneys, PreparedContacts, agency_journeys
 from journey.sequences import (
-    ARROW,
     representatives,
     sequence_groups,
     sequence_labels,
@@ -50,23 +47,21 @@ from journey.sequences import (
 )
 
 __all__ = [
-    "AgencyJourneys",
-    "agency_journeys",
     "pathways",
     "pathway_ends",
     "variants",
     "flow_graph",
     "cohort_pathways",
+    "compact_variants",
+    "ONE_FAMILY_VARIANTS",
     "PATHWAY_COLUMNS",
     "ENDS_COLUMNS",
     "VARIANT_COLUMNS",
-    "ARROW",
 ]
 
 PATHWAY_COLUMNS = ["from_agency", "to_agency", "transitions", "families", "median_days"]
 ENDS_COLUMNS = ["agency", "starts", "ends"]
 VARIANT_COLUMNS = ["variant", "length", "families", "share"]
-_NS_PER_DAY = 86_400 * 10**9
 
 
 def _transitions(journeys: AgencyJourneys, collapse_repeats: bool) -> tuple[np.ndarray, ...]:
@@ -83,13 +78,13 @@ def _transitions(journeys: AgencyJourneys, collapse_repeats: bool) -> tuple[np.n
 
 
 def pathways(
-    contacts: pd.DataFrame | AgencyJourneys, *, collapse_repeats: bool = False
+    contacts: pd.DataFrame | PreparedContacts | AgencyJourneys, *, collapse_repeats: bool = False
 ) -> pd.DataFrame:
     """Count the transitions between agencies in family journeys (the directly-follows graph).
 
     Parameters
     ----------
-    contacts : DataFrame or AgencyJourneys
+    contacts : DataFrame, PreparedContacts or AgencyJourneys
         Contract contacts (see :func:`agency_journeys`).
     collapse_repeats : bool, default False
         Merge consecutive contacts with the same agency first, which drops the
@@ -147,7 +142,7 @@ def pathways(
             "to_agency": journeys.agencies[present % n_agencies],
             "transitions": np.diff(bounds).astype(np.int64),
             "families": np.asarray(families, dtype=np.int64),
-            "median_days": np.asarray(medians, dtype=float) / _NS_PER_DAY,
+            "median_days": np.asarray(medians, dtype=float) / DAY_NS,
         },
         columns=PATHWAY_COLUMNS,
     )
@@ -168,13 +163,13 @@ def _steps(journeys: AgencyJourneys, collapse_repeats: bool) -> tuple[np.ndarray
 
 
 def pathway_ends(
-    contacts: pd.DataFrame | AgencyJourneys, *, collapse_repeats: bool = False
+    contacts: pd.DataFrame | PreparedContacts | AgencyJourneys, *, collapse_repeats: bool = False
 ) -> pd.DataFrame:
     """Count the families whose journey starts, and ends, with each agency.
 
     Parameters
     ----------
-    contacts : DataFrame or AgencyJourneys
+    contacts : DataFrame, PreparedContacts or AgencyJourneys
         Contract contacts (see :func:`agency_journeys`).
     collapse_repeats : bool, default False
         Accepted for symmetry with :func:`pathways`; merging repeats never
@@ -222,7 +217,7 @@ def pathway_ends(
 
 
 def variants(
-    contacts: pd.DataFrame | AgencyJourneys, *, collapse_repeats: bool = False
+    contacts: pd.DataFrame | PreparedContacts | AgencyJourneys, *, collapse_repeats: bool = False
 ) -> pd.DataFrame:
     """Count the distinct journeys (agency sequences) and the families that follow each.
 
@@ -232,7 +227,7 @@ def variants(
 
     Parameters
     ----------
-    contacts : DataFrame or AgencyJourneys
+    contacts : DataFrame, PreparedContacts or AgencyJourneys
         Contract contacts (see :func:`agency_journeys`).
     collapse_repeats : bool, default False
         Merge consecutive contacts with the same agency into one step first.
@@ -355,7 +350,7 @@ def _with_cohort(frames: list[pd.DataFrame], names: list[str], columns: list[str
 
 
 def cohort_pathways(
-    contacts: pd.DataFrame | AgencyJourneys,
+    contacts: pd.DataFrame | PreparedContacts | AgencyJourneys,
     cohorts: Mapping[str, Iterable],
     *,
     collapse_repeats: bool = False,
@@ -364,7 +359,7 @@ def cohort_pathways(
 
     Parameters
     ----------
-    contacts : DataFrame or AgencyJourneys
+    contacts : DataFrame, PreparedContacts or AgencyJourneys
         Contract contacts of the whole population (read once).
     cohorts : mapping of str to iterable of family ids
         e.g. ``{"all": ..., "high_contact": ..., "escalated": ..., "eligible": ...}``.
@@ -408,3 +403,44 @@ def cohort_pathways(
         frame.attrs["parameters"] = {"collapse_repeats": collapse_repeats, "cohorts": names}
         result.append(frame)
     return tuple(result)
+
+
+ONE_FAMILY_VARIANTS = "(other variants, each followed by one family)"
+
+
+def compact_variants(variants: pd.DataFrame) -> pd.DataFrame:
+    """Keep variants followed by two or more families; fold the rest into one row per cohort.
+
+    On a real population most long journeys are unique, so listing every
+    single-family variant makes the table tens of megabytes without telling
+    an analyst anything. The folded row has ``variant`` =
+    :data:`ONE_FAMILY_VARIANTS`, no ``length``, and ``variants`` = how many
+    variants it stands for (1 on every other row), so each cohort's families
+    still add up to its number of families.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"cohort": "all", "variant": ["A", "A → B", "B"],
+    ...                       "length": [1, 2, 1], "families": [3, 1, 1], "share": [0.6, 0.2, 0.2]})
+    >>> compact_variants(frame)[["variant", "families", "variants"]].values.tolist()
+    [['A', 3, 1], ['(other variants, each followed by one family)', 2, 2]]
+    """
+    if variants.empty:
+        return variants.assign(variants=pd.Series(dtype="int64"))
+    single = variants["families"] == 1
+    kept = variants[~single].assign(variants=1)
+    folded = (
+        variants[single]
+        .groupby("cohort", sort=False)
+        .agg(families=("families", "size"), share=("share", "sum"))
+        .reset_index()
+        .assign(variant=ONE_FAMILY_VARIANTS, length=pd.NA)
+    )
+    folded["variants"] = folded["families"]
+    order = {cohort: i for i, cohort in enumerate(variants["cohort"].unique())}
+    combined = pd.concat([kept, folded[kept.columns]], ignore_index=True)
+    combined["length"] = combined["length"].astype("Int64")
+    rank = combined["cohort"].map(order)
+    return combined.iloc[
+        np.lexsort([combined["variant"] == ONE_FAMILY_VARIANTS, rank])
+    ].reset_index(drop=True)

@@ -200,12 +200,12 @@ def load(
 
 
 def _analyse(store, out_dir: str | None, options: dict[str, Any], evidence: bool = False) -> None:
-    from journey import analysis
+    from journey import analysis, outputs
 
     started = time.perf_counter()
     run = analysis.analyse_store(store, **options)
     if out_dir:
-        written = analysis.write_outputs(run, out_dir, evidence=evidence)
+        written = outputs.write_outputs(run, out_dir, evidence=evidence)
         click.echo(f"wrote {len(written)} files to {out_dir}/")
     click.echo(run.headline() + f" ({time.perf_counter() - started:.1f}s)")
 

@@ -15,7 +15,7 @@ from journey.maps.family_network import network_map
 from journey.maps.page import STATIC_FILES, JourneyMap, MapError, write_static_assets
 from journey.maps.pathways import pathways_map
 from journey.maps.style import SECTOR_COLOURS, LegendItem, sector_colour
-from journey.maps.swimlane import family_journey, swimlane_map
+from journey.maps.swimlane import swimlane_map
 
 __all__ = [
     "JourneyMap",
@@ -24,7 +24,6 @@ __all__ = [
     "swimlane_map",
     "network_map",
     "pathways_map",
-    "family_journey",
     "write_static_assets",
     "STATIC_FILES",
     "SECTOR_COLOURS",

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from journey.journeys import family_journeys
 from journey.maps.page import JourneyMap, MapError, base_options, new_network, render_page
 from journey.maps.style import (
     LegendItem,
@@ -38,7 +39,13 @@ from journey.maps.text import (
 )
 from journey.taxonomy import Taxonomy, default_taxonomy
 
-__all__ = ["swimlane_map", "family_journey", "time_positions"]
+__all__ = [
+    "swimlane_map",
+    "journey_frame",
+    "is_aggregated",
+    "time_positions",
+    "MAX_DETAILED_CONTACTS",
+]
 
 LANE_SPACING = 100  # canvas units between lane centres
 LANE_LABEL_X = -130  # centre of the lane-label boxes, left of the first contact at x = 0
@@ -48,6 +55,7 @@ WEEK_STEP = 36  # the same per distinct week when contacts are aggregated
 MIN_WIDTH, MAX_WIDTH = 900, 8000
 STACK_STEP = 34  # vertical offset between same-day contacts in one lane
 MAX_MEMBERS_LISTED = 12
+MAX_DETAILED_CONTACTS = 500  # longer journeys are drawn grouped by week per agency
 
 PEAK_REASON = "part of the busiest window of the family's journey (the high-contact peak)"
 UNCOORDINATED_REASON = (
@@ -57,19 +65,8 @@ UNCOORDINATED_REASON = (
 _COLUMNS = ["contact_id", "person_id", "agency", "sector", "contact_type", "occurred_at"]
 
 
-def family_journey(family_contacts: pd.DataFrame) -> pd.DataFrame:
-    """A family's journey: one row per contact in time order (ties by contact_id), with its members.
-
-    Parameters
-    ----------
-    family_contacts : DataFrame
-        Contract contacts rows (one per contact and person).
-
-    Returns
-    -------
-    DataFrame
-        ``contact_id, occurred_at, agency, sector, contact_type, referred_by,
-        service, members`` where ``members`` is the sorted list of person ids.
+def journey_frame(family_contacts: pd.DataFrame) -> pd.DataFrame:
+    """One family's journey with its members, the frame the family page also reads.
 
     Examples
     --------
@@ -77,29 +74,26 @@ def family_journey(family_contacts: pd.DataFrame) -> pd.DataFrame:
     ...     "agency": ["School", "Police", "Police"], "sector": ["education", "police", "police"],
     ...     "contact_type": ["exclusion", "incident", "incident"],
     ...     "occurred_at": pd.to_datetime(["2021-01-01"] * 3)})
-    >>> family_journey(rows)[["contact_id", "members"]].values.tolist()
+    >>> journey_frame(rows)[["contact_id", "members"]].values.tolist()
     [['a', ['P1', 'P2']], ['b', ['P1']]]
     """
     require_columns(family_contacts, _COLUMNS, "family_contacts")
-    rows = family_contacts.assign(_key=family_contacts["contact_id"].astype(str))
-    rows = rows.sort_values(["occurred_at", "_key"], kind="stable")
-    members: dict[str, set] = {}
-    for key, person in zip(rows["_key"], rows["person_id"], strict=True):
-        members.setdefault(key, set()).add(str(person))
-    journey = rows.drop_duplicates("_key", keep="first").reset_index(drop=True)
-    optional = {c: journey[c] if c in journey else None for c in ("referred_by", "service")}
-    return pd.DataFrame(
-        {
-            "contact_id": journey["contact_id"],
-            "occurred_at": journey["occurred_at"],
-            "agency": journey["agency"],
-            "sector": journey["sector"],
-            "contact_type": journey["contact_type"],
-            "referred_by": optional["referred_by"],
-            "service": optional["service"],
-            "members": [sorted(members[k]) for k in journey["_key"]],
-        }
-    )
+    if "family_id" in family_contacts and family_contacts["family_id"].nunique() > 1:
+        raise MapError("a swimlane map shows one family; the contacts given belong to several")
+    if "family_id" not in family_contacts:
+        family_contacts = family_contacts.assign(family_id="")
+    return family_journeys(family_contacts, members=True)
+
+
+def is_aggregated(contacts: int, max_contacts: int = MAX_DETAILED_CONTACTS) -> bool:
+    """Whether a journey of ``contacts`` contacts is drawn grouped by week (the page says so).
+
+    Examples
+    --------
+    >>> is_aggregated(500), is_aggregated(501)
+    (False, True)
+    """
+    return contacts > max_contacts
 
 
 def time_positions(days: np.ndarray, width: float) -> np.ndarray:
@@ -388,11 +382,12 @@ def swimlane_map(
     people: pd.DataFrame | None = None,
     peak_contact_ids: Iterable | Mapping = (),
     uncoordinated_contact_ids: Iterable | Mapping = (),
-    max_contacts: int = 500,
+    max_contacts: int = MAX_DETAILED_CONTACTS,
     assets: str = "inline",
     title: str = "Family journey",
     taxonomy: Taxonomy | None = None,
     show_legend: bool | None = None,
+    journey: pd.DataFrame | None = None,
 ) -> JourneyMap:
     """Draw one family's journey as swimlanes: one lane per agency, time from left to right.
 
@@ -415,6 +410,8 @@ def swimlane_map(
         For contact-type shapes; the shipped taxonomy by default.
     show_legend : bool, optional
         Put the title, note and legend in the page; by default only when ``assets="inline"``.
+    journey : DataFrame, optional
+        :func:`journey_frame` of ``family_contacts`` when the caller already has it.
 
     Returns
     -------
@@ -431,15 +428,13 @@ def swimlane_map(
     (4, 1)
     """
     taxonomy = taxonomy or default_taxonomy()
-    journey = family_journey(family_contacts)
-    if "family_id" in family_contacts and family_contacts["family_id"].nunique() > 1:
-        raise MapError("a swimlane map shows one family; the contacts given belong to several")
+    journey = journey_frame(family_contacts) if journey is None else journey
     peak = _id_lookup(peak_contact_ids, PEAK_REASON)
     unco = _id_lookup(uncoordinated_contact_ids, UNCOORDINATED_REASON)
     net = new_network(directed=True)
     net.options = base_options(drag_nodes=False)
     net.options["edges"]["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
-    aggregated = len(journey) > max_contacts
+    aggregated = is_aggregated(len(journey), max_contacts)
     note, decor, groups = None, None, set()
     if journey.empty:
         note = "No contacts to show."

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from journey.analysis import AnalysisParameters, analyse, analyse_family
+from journey.analysis import analyse, analyse_family
 from journey.errors import InputError
+from journey.parameters import AnalysisParameters
 from journey.synthetic import generate
 from journey.taxonomy import default_taxonomy
 from journey.validation import validate_contacts, validate_families, validate_people

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journey.errors import InputError, MissingColumnError
+from journey.event_log import agency_journeys
 from journey.intervention import (
     SCORE_WEIGHTS,
     broker_agencies,
@@ -18,7 +19,7 @@ from journey.intervention import (
     member_agency_graph,
     population_intervention,
 )
-from journey.pathways import agency_journeys, flow_graph, pathways
+from journey.pathways import flow_graph, pathways
 from tests.builders import contacts_frame, lead_periods_frame, people_frame
 
 # One family: mum, dad, child, and a baby with no contacts (4 members).

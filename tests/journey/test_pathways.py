@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from journey import sequences
 from journey.errors import InputError, MissingColumnError
+from journey.event_log import agency_journeys
 from journey.pathways import (
     ENDS_COLUMNS,
     PATHWAY_COLUMNS,
     VARIANT_COLUMNS,
-    agency_journeys,
     cohort_pathways,
     flow_graph,
     pathway_ends,

@@ -8,7 +8,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from graph_loader.stores import open_store
-from journey.analysis import OUTPUT_FILES
+from journey.outputs import OUTPUT_FILES
 from tests.paths import README
 from web.cli import cli
 
@@ -61,7 +61,8 @@ def test_demo_generates_loads_and_analyses(tmp_path, monkeypatch):
 
 
 def test_analysis_csvs_are_safe_from_formula_injection(tmp_path):
-    from journey.analysis import analyse, write_outputs
+    from journey.analysis import analyse
+    from journey.outputs import write_outputs
     from tests.builders import contacts_frame
 
     rows = [(f"c{i}", "p1", "=HYPERLINK(x)", "incident", f"2021-01-{i + 1:02d}") for i in range(3)]
@@ -74,7 +75,8 @@ def test_analysis_csvs_are_safe_from_formula_injection(tmp_path):
 
 
 def test_compacted_variants_keep_every_family_counted():
-    from journey.analysis import ONE_FAMILY_VARIANTS, analyse
+    from journey.analysis import analyse
+    from journey.pathways import ONE_FAMILY_VARIANTS
     from tests.builders import contacts_frame
 
     # F1 and F2 follow Police -> School; F3 and F4 each follow a journey of their own.

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from journey.analysis import ONE_FAMILY_VARIANTS
+from journey.pathways import ONE_FAMILY_VARIANTS
 from tests.web.population import HOSTILE
 from web.contexts import PathwayQuery, pathways_map_document
 from web.data import service_data

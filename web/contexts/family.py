@@ -16,9 +16,10 @@ from typing import Any
 import pandas as pd
 from flask import url_for
 
-from journey.analysis import AnalysisParameters, FamilyAnalysis, analyse_family
+from journey.analysis import FamilyAnalysis, analyse_family
 from journey.errors import NotFoundError
 from journey.intervention import FamilyInterventionPoints
+from journey.parameters import AnalysisParameters
 from journey.store import ContactFilter
 from web.contexts.common import analysis_status, records
 from web.data import ServiceData

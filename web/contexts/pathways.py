@@ -188,7 +188,7 @@ def pathways_context(data: ServiceData, query: PathwayQuery) -> dict[str, Any]:
     one_family_variants = 0
     if variants is not None:
         # The stored table folds single-family variants into one row (see
-        # journey.analysis.compact_variants): say how many, never rank it.
+        # journey.pathways.compact_variants): say how many, never rank it.
         if "variants" in variants.columns:
             folded = variants["variants"] > 1
             one_family_variants = int(variants.loc[folded, "variants"].sum())

@@ -1,0 +1,69 @@
+"""Writing an analysis run's results to a folder: CSV tables, summary.json and report.md.
+
+The files and their columns are documented in docs/data-contract.md#outputs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from journey.analysis import AnalysisRun
+from journey.csv_export import write_csv
+from journey.errors import OutputError
+
+__all__ = ["OUTPUT_FILES", "write_outputs"]
+
+# The files `journey analyse` writes, and the result frame each comes from.
+OUTPUT_FILES = {
+    "high_contact_people.csv": "high_contact_people",
+    "high_contact_families.csv": "high_contact_families",
+    "uncoordinated_families.csv": "uncoordinated_families",
+    "eligibility.csv": "eligibility",
+    "pathways.csv": "pathways",
+    "pathway_ends.csv": "pathway_ends",
+    "variants.csv": "variants",
+    "intervention_agencies.csv": "intervention_agencies",
+}
+
+
+def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists (evidence ids) become ';'-joined text so that a CSV cell holds them."""
+    ready = frame.copy()
+    for column in ready.columns:
+        if (
+            ready[column].dtype == object
+            and ready[column].map(lambda v: isinstance(v, list | tuple)).any()
+        ):
+            ready[column] = ready[column].map(
+                lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
+    return ready
+
+
+def write_outputs(run: AnalysisRun, out_dir: str | Path, *, evidence: bool = False) -> list[Path]:
+    """Write the result CSVs, ``summary.json`` and ``report.md`` to ``out_dir``.
+
+    With ``evidence`` also the contact-level evidence (``uncoordinated_contacts.csv``:
+    every uncoordinated contact and why), which is large at population scale
+    (about 56 MB for a million contact rows).
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for file_name, frame_name in OUTPUT_FILES.items():
+            target = out / file_name
+            write_csv(_csv_ready(run.frames[frame_name]), target)
+            written.append(target)
+        for name, frame in run.evidence.items() if evidence else ():
+            target = out / f"{name}.csv"
+            write_csv(frame, target)
+            written.append(target)
+        (out / "summary.json").write_text(json.dumps(run.summary, indent=2, default=str) + "\n")
+        (out / "report.md").write_text(run.report)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot write analysis results ({error.strerror})") from None
+    return [*written, out / "summary.json", out / "report.md"]
