@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from journey.arrays import DAY_NS, run_starts
-from journey.errors import InputError, MissingColumnError
+from journey.contract import require_columns
+from journey.errors import InputError
 from journey.event_log import AgencyJourneys, agency_journeys
 from journey.taxonomy import Taxonomy, default_taxonomy
 
@@ -39,9 +40,7 @@ def _escalation_flags(
 ) -> tuple[np.ndarray, str]:
     """Which contact rows are escalation events (positional), and how that was decided."""
     if escalation is None:
-        missing = [c for c in ("agency", "sector", "contact_type") if c not in contacts.columns]
-        if missing:
-            raise MissingColumnError("contacts", missing)
+        require_columns(contacts, ["agency", "sector", "contact_type"])
         taxonomy = taxonomy or default_taxonomy()
         flags = taxonomy.is_escalation(contacts)
         excluded = sorted(taxonomy.escalation_exclude_agencies)

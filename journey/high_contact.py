@@ -1,6 +1,6 @@
 """High-contact journeys: families and people with many contacts with many agencies in a year.
 
-Definitions (ARCHITECTURE §5), with ``w = window_days`` days of 24 hours:
+Definitions (docs/analyses.md#high-contact-journeys), with ``w = window_days`` days of 24 hours:
 
 * A *window* is any half-open interval ``[s, s + w)``; two contacts share one when
   they are less than ``w`` apart (a contact exactly 365 days after another is in
@@ -35,13 +35,18 @@ import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
 from journey.arrays import days_ns, spans
-from journey.contract import require_columns
+from journey.contract import empty_frame, require_columns
 from journey.errors import ParameterError
 from journey.event_log import PreparedContacts, prepare
 from journey.parameters import check_positive
 from journey.timeline import Timeline
 
-__all__ = ["HighContactResult", "high_contact", "FAMILY_COLUMNS", "PERSON_COLUMNS"]
+__all__ = [
+    "HighContactResult",
+    "high_contact",
+    "HIGH_CONTACT_FAMILY_COLUMNS",
+    "HIGH_CONTACT_PERSON_COLUMNS",
+]
 
 _WINDOW_COLUMNS = {
     "total_contacts": "int64",
@@ -63,8 +68,8 @@ _AGE_COLUMNS = {
     "crossed_before_age_at": "datetime64[ns]",
     "age_at_crossing": "Int64",
 }
-FAMILY_COLUMNS = ["family_id", *_WINDOW_COLUMNS]
-PERSON_COLUMNS = ["person_id", "family_id", *_WINDOW_COLUMNS, *_AGE_COLUMNS]
+HIGH_CONTACT_FAMILY_COLUMNS = ["family_id", *_WINDOW_COLUMNS]
+HIGH_CONTACT_PERSON_COLUMNS = ["person_id", "family_id", *_WINDOW_COLUMNS, *_AGE_COLUMNS]
 _NAT = np.datetime64("NaT", "ns").view("int64")
 _BIRTH_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
@@ -76,9 +81,9 @@ class HighContactResult:
     Attributes
     ----------
     families : DataFrame
-        One row per family with contacts; columns :data:`FAMILY_COLUMNS`.
+        One row per family with contacts; columns :data:`HIGH_CONTACT_FAMILY_COLUMNS`.
     people : DataFrame
-        One row per person with contacts; columns :data:`PERSON_COLUMNS`.
+        One row per person with contacts; columns :data:`HIGH_CONTACT_PERSON_COLUMNS`.
     params : dict
         ``window_days, min_contacts, min_agencies, by_age``.
     """
@@ -204,10 +209,6 @@ def _frame(id_column: str, ids: np.ndarray, columns: dict[str, object], spec: di
     return pd.DataFrame(frame, copy=False)
 
 
-def _empty(columns: list[str], spec: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=spec.get(c, "object")) for c in columns})
-
-
 def high_contact(
     contacts: pd.DataFrame | PreparedContacts,
     people: pd.DataFrame | None = None,
@@ -271,7 +272,9 @@ def high_contact(
     require_columns(contacts, ["contact_id", "person_id", "family_id", "agency", "occurred_at"])
     spec = {**_WINDOW_COLUMNS, **_AGE_COLUMNS, "family_id": "object", "person_id": "object"}
     if contacts.empty:
-        return HighContactResult(_empty(FAMILY_COLUMNS, spec), _empty(PERSON_COLUMNS, spec), params)
+        families = empty_frame({c: spec.get(c, "object") for c in HIGH_CONTACT_FAMILY_COLUMNS})
+        people = empty_frame({c: spec.get(c, "object") for c in HIGH_CONTACT_PERSON_COLUMNS})
+        return HighContactResult(families, people, params)
     window_ns = days_ns(window_days)
     agency, _ = prepared.codes("agency")
     contact_ids = contacts["contact_id"].to_numpy()

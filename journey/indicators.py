@@ -1,7 +1,7 @@
 """Headline indicators and eligibility: the families a whole-family programme should support.
 
-Definitions (ARCHITECTURE §5), over family journeys (each contact once per
-family), with ``w = window_days`` days of 24 hours:
+Definitions (docs/analyses.md#indicators-and-eligibility), over family journeys (each contact
+once per family), with ``w = window_days`` days of 24 hours:
 
 * A contact evidences the indicators the taxonomy maps its (sector, contact
   type) to (:meth:`journey.taxonomy.Taxonomy.indicator_matrix`).
@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 
 from journey.arrays import DAY_NS, as_times, days_ns, factorize_rows, spans
-from journey.contract import require_columns
+from journey.contract import empty_frame, require_columns
 from journey.event_log import PreparedContacts, prepare
 from journey.parameters import check_positive
 from journey.taxonomy import Taxonomy, default_taxonomy
 from journey.timeline import Timeline
 
-__all__ = ["EligibilityResult", "eligibility", "FAMILY_COLUMNS"]
+__all__ = ["EligibilityResult", "eligibility", "ELIGIBILITY_COLUMNS"]
 
 _FAMILY_SPEC = {
     "family_id": "object",
@@ -55,7 +55,7 @@ _FAMILY_SPEC = {
     "not_yet_found": "bool",
     "evidence_contact_ids": "object",
 }
-FAMILY_COLUMNS = list(_FAMILY_SPEC)
+ELIGIBILITY_COLUMNS = list(_FAMILY_SPEC)
 _NAT = np.datetime64("NaT", "ns").view(np.int64)
 
 
@@ -66,7 +66,7 @@ class EligibilityResult:
     Attributes
     ----------
     families : DataFrame
-        One row per family with contacts; columns :data:`FAMILY_COLUMNS`.
+        One row per family with contacts; columns :data:`ELIGIBILITY_COLUMNS`.
     params : dict
         ``indicator_set, min_indicators, window_days, as_of, taxonomy``.
     """
@@ -180,10 +180,6 @@ def _lead_columns(line: Timeline, lead_periods: pd.DataFrame | None, first_eligi
     return {"has_lead_professional": has_lead, "lead_from": lead_from, "found": found}
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in _FAMILY_SPEC.items()})
-
-
 def eligibility(
     contacts: pd.DataFrame | PreparedContacts,
     lead_periods: pd.DataFrame | None = None,
@@ -253,7 +249,7 @@ def eligibility(
     require_columns(prepared.frame,
                     ["contact_id", "family_id", "sector", "contact_type", "occurred_at"])
     if prepared.frame.empty:
-        return EligibilityResult(_empty(), params)
+        return EligibilityResult(empty_frame(_FAMILY_SPEC), params)
     line = prepared.families
     names = sorted(programme.indicators)
     flags = _indicator_flags(prepared, taxonomy, indicator_set, names)

@@ -26,7 +26,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journey.errors import InputError, MissingColumnError
+from journey.contract import require_columns
+from journey.errors import InputError
 from journey.escalation import Escalation, broker_agencies, escalation_lead_times
 from journey.event_log import AgencyJourneys, agency_journeys
 from journey.pathways import flow_graph, pathways
@@ -87,12 +88,6 @@ class PopulationInterventionPoints:
     agencies: pd.DataFrame
     brokers: pd.DataFrame
     parameters: dict[str, Any] = field(default_factory=dict)
-
-
-def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise MissingColumnError(name, missing)
 
 
 def _plural(count: int, word: str) -> str:
@@ -279,7 +274,7 @@ def family_intervention_points(
     >>> points.window_days, points.days_before_lead
     (120.0, 90.0)
     """  # noqa: E501
-    _require(family_contacts, _FAMILY_COLUMNS, "family_contacts")
+    require_columns(family_contacts, _FAMILY_COLUMNS, "family_contacts")
     parameters = {"threshold_date": threshold_date, "eligibility_date": eligibility_date,
                   "top": top, "as_of": as_of, "score_weights": dict(SCORE_WEIGHTS)}  # fmt: skip
     end, end_event = _window_end(threshold_date, eligibility_date)

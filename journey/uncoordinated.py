@@ -1,6 +1,6 @@
 """Uncoordinated contacts: agencies working with a family in parallel without a lead professional.
 
-Definitions (ARCHITECTURE §5), over family journeys (each contact once per
+Definitions (docs/analyses.md#uncoordinated-contacts), over family journeys (each contact once per
 family), with ``p = parallel_days`` days of 24 hours:
 
 * A contact of family F with agency A at time t is *uncoordinated* when
@@ -36,13 +36,18 @@ import numpy as np
 import pandas as pd
 
 from journey.arrays import DAY_NS, as_times, days_ns, factorize_rows
-from journey.contract import require_columns
+from journey.contract import empty_frame, require_columns
 from journey.event_log import PreparedContacts, prepare
 from journey.parameters import check_positive
 from journey.taxonomy import Taxonomy, default_taxonomy
 from journey.timeline import Timeline
 
-__all__ = ["UncoordinatedResult", "uncoordinated", "CONTACT_COLUMNS", "FAMILY_COLUMNS"]
+__all__ = [
+    "UncoordinatedResult",
+    "uncoordinated",
+    "UNCOORDINATED_CONTACT_COLUMNS",
+    "UNCOORDINATED_FAMILY_COLUMNS",
+]
 
 _CONTACT_SPEC = {
     "family_id": "object",
@@ -63,8 +68,8 @@ _FAMILY_SPEC = {
     "peak_parallel_agencies": "int64",
     "repeat_assessments": "int64",
 }
-CONTACT_COLUMNS = list(_CONTACT_SPEC)
-FAMILY_COLUMNS = list(_FAMILY_SPEC)
+UNCOORDINATED_CONTACT_COLUMNS = list(_CONTACT_SPEC)
+UNCOORDINATED_FAMILY_COLUMNS = list(_FAMILY_SPEC)
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,9 +79,9 @@ class UncoordinatedResult:
     Attributes
     ----------
     contacts : DataFrame
-        One row per family contact, in journey order; columns :data:`CONTACT_COLUMNS`.
+        One row per family contact, in journey order; columns :data:`UNCOORDINATED_CONTACT_COLUMNS`.
     families : DataFrame
-        One row per family with contacts; columns :data:`FAMILY_COLUMNS`.
+        One row per family with contacts; columns :data:`UNCOORDINATED_FAMILY_COLUMNS`.
     params : dict
         ``parallel_days, assessment_days, taxonomy`` (the taxonomy's source).
     """
@@ -245,10 +250,6 @@ def _flag(values: np.ndarray, wanted: frozenset[str]) -> np.ndarray:
     return np.array([value in wanted for value in values], dtype=bool)
 
 
-def _empty(spec: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in spec.items()})
-
-
 def uncoordinated(
     contacts: pd.DataFrame | PreparedContacts,
     lead_periods: pd.DataFrame | None = None,
@@ -303,7 +304,7 @@ def uncoordinated(
     require_columns(prepared.frame, ["contact_id", "person_id", "family_id", "agency",
                                      "contact_type", "occurred_at", "referred_by"])
     if prepared.frame.empty:
-        return UncoordinatedResult(_empty(_CONTACT_SPEC), _empty(_FAMILY_SPEC), params)
+        return UncoordinatedResult(empty_frame(_CONTACT_SPEC), empty_frame(_FAMILY_SPEC), params)
     line = prepared.families
     window_ns = days_ns(parallel_days)
     agency, referrer, names = _agency_codes(prepared)

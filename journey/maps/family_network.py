@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from journey.contract import require_columns
 from journey.maps.page import JourneyMap, base_options, new_network, render_page
 from journey.maps.style import LegendItem, sector_colour, sector_legend, text_colour
-from journey.maps.text import plain_text, plural, require_columns
+from journey.maps.text import plain_text, plural
 from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = ["network_map", "member_agency_counts"]

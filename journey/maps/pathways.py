@@ -16,9 +16,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from journey.contract import require_columns
 from journey.maps.page import JourneyMap, base_options, new_network, render_page
 from journey.maps.style import LegendItem, sector_colour, sector_legend
-from journey.maps.text import plain_text, plural, require_columns
+from journey.maps.text import plain_text, plural
 from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = ["pathways_map", "typical_order"]

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from journey.contract import require_columns
 from journey.journeys import family_journeys
 from journey.maps.page import JourneyMap, MapError, base_options, new_network, render_page
 from journey.maps.style import (
@@ -35,24 +36,20 @@ from journey.maps.text import (
     format_when,
     plain_text,
     plural,
-    require_columns,
 )
+from journey.maps.time_axis import WEEK_STEP, axis, ticks
 from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = [
     "swimlane_map",
     "journey_frame",
     "is_aggregated",
-    "time_positions",
     "MAX_DETAILED_CONTACTS",
 ]
 
 LANE_SPACING = 100  # canvas units between lane centres
 LANE_LABEL_X = -130  # centre of the lane-label boxes, left of the first contact at x = 0
 LANE_FONT = 16
-DAY_STEP = 26  # width per distinct contact day, before clamping to the bounds below
-WEEK_STEP = 36  # the same per distinct week when contacts are aggregated
-MIN_WIDTH, MAX_WIDTH = 900, 8000
 STACK_STEP = 34  # vertical offset between same-day contacts in one lane
 MAX_MEMBERS_LISTED = 12
 MAX_DETAILED_CONTACTS = 500  # longer journeys are drawn grouped by week per agency
@@ -96,22 +93,6 @@ def is_aggregated(contacts: int, max_contacts: int = MAX_DETAILED_CONTACTS) -> b
     return contacts > max_contacts
 
 
-def time_positions(days: np.ndarray, width: float) -> np.ndarray:
-    """x of each distinct day (sorted ascending): half calendar time, half day order.
-
-    Examples
-    --------
-    >>> time_positions(np.array([0, 1, 100]), 200).tolist()
-    [0.0, 51.0, 200.0]
-    """
-    if len(days) == 1:
-        return np.zeros(1)
-    span = max(days[-1] - days[0], 1)
-    calendar = (days - days[0]) / span
-    order = np.arange(len(days)) / (len(days) - 1)
-    return width * (0.5 * calendar + 0.5 * order)
-
-
 def _id_lookup(ids: Iterable | Mapping, default_reason: str) -> dict[str, str]:
     if isinstance(ids, Mapping):
         return {str(k): plain_text(v) or default_reason for k, v in ids.items()}
@@ -147,37 +128,6 @@ def _lanes(journey: pd.DataFrame) -> pd.DataFrame:
     lanes = lanes.reset_index(drop=True)
     lanes["y"] = lanes.index * LANE_SPACING
     return lanes
-
-
-def _axis(moments: pd.Series, step: float = DAY_STEP) -> tuple:
-    """(distinct day numbers, their x, first day) for a series of times."""
-    start = moments.min().normalize()
-    day_numbers = (moments.dt.normalize() - start).dt.days.to_numpy()
-    days = np.unique(day_numbers)
-    width = float(np.clip(step * len(days), MIN_WIDTH, MAX_WIDTH))
-    return days, time_positions(days, width), start
-
-
-def _ticks(start: pd.Timestamp, days: np.ndarray, xs: np.ndarray) -> list[dict]:
-    """Grid lines: weeks and months for short journeys, months and years, or quarters and years."""
-    end = start + pd.Timedelta(days=int(days[-1]))
-    span = int(days[-1])
-    if span <= 120:
-        scheme = [("MS", True, "%b %Y"), ("W-MON", False, "%-d %b")]
-    elif span <= 4 * 366:
-        scheme = [("YS", True, "%Y"), ("MS", False, "%b")]
-    else:
-        scheme = [("YS", True, "%Y"), ("QS", False, "%b")]
-    ticks = [{"x": 0.0, "label": f"{start.day} {start:%b %Y}", "major": True}]
-    seen = {start}
-    for freq, major, fmt in scheme:
-        for moment in pd.date_range(start, end, freq=freq):
-            if moment in seen:
-                continue
-            seen.add(moment)
-            x = float(np.interp((moment - start).days, days, xs))
-            ticks.append({"x": round(x, 1), "label": moment.strftime(fmt), "major": major})
-    return ticks
 
 
 def _decor(lanes: pd.DataFrame, ticks: list[dict], width: float, band: dict | None) -> dict:
@@ -230,7 +180,7 @@ def _highlight(node: dict, peak: bool, uncoordinated: bool) -> dict:
 def _detail(net, journey, lanes, roles, peak, unco, taxonomy) -> tuple[dict | None, set, tuple]:
     lane_of = dict(zip(lanes["agency"], range(len(lanes)), strict=True))
     lane = journey["agency"].map(lane_of).to_numpy()
-    days, xs, start = _axis(journey["occurred_at"])
+    days, xs, start = axis(journey["occurred_at"])
     day = (journey["occurred_at"].dt.normalize() - start).dt.days.to_numpy()
     x = np.interp(day, days, xs)
     slots = pd.DataFrame({"lane": lane, "day": day}).groupby(["lane", "day"])
@@ -319,7 +269,7 @@ def _week_table(journey, peak, unco) -> pd.DataFrame:
 def _aggregate(net, journey, lanes, roles, peak, unco) -> tuple[dict | None, tuple]:
     weeks = _week_table(journey, peak, unco)
     lane_of = dict(zip(lanes["agency"], lanes["y"], strict=True))
-    days, xs, start = _axis(weeks["week"], WEEK_STEP)
+    days, xs, start = axis(weeks["week"], WEEK_STEP)
     x = np.interp((weeks["week"] - start).dt.days.to_numpy(), days, xs)
     largest = int(weeks["contacts"].max())
     peak_x = []
@@ -448,7 +398,7 @@ def swimlane_map(
         else:
             band, groups, axis = _detail(net, journey, lanes, _roles(people), peak, unco, taxonomy)
         days, xs, start = axis
-        decor = _decor(lanes, _ticks(start, days, xs), float(xs[-1]), band)
+        decor = _decor(lanes, ticks(start, days, xs), float(xs[-1]), band)
     legend = []
     if not journey.empty:
         keys = set(journey["contact_id"].astype(str))

@@ -8,8 +8,6 @@ import re
 
 import pandas as pd
 
-from journey.errors import MissingColumnError
-
 __all__ = [
     "plain_text",
     "script_json",
@@ -17,7 +15,6 @@ __all__ = [
     "format_day",
     "format_when",
     "days_later",
-    "require_columns",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -106,9 +103,3 @@ def days_later(days: int) -> str:
     """
     return "the same day" if days == 0 else plural(days, "day") + " later"
 
-
-def require_columns(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    """Raise :class:`~journey.errors.MissingColumnError` when ``frame`` lacks any of ``columns``."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise MissingColumnError(what, missing)

@@ -4,7 +4,11 @@ import pandas as pd
 import pytest
 
 from journey.errors import ParameterError
-from journey.high_contact import FAMILY_COLUMNS, PERSON_COLUMNS, high_contact
+from journey.high_contact import (
+    HIGH_CONTACT_FAMILY_COLUMNS,
+    HIGH_CONTACT_PERSON_COLUMNS,
+    high_contact,
+)
 from tests.builders import contacts_frame, people_frame
 
 FIVE = ["Police", "School", "GP", "Hospital", "CAMHS"]
@@ -150,7 +154,7 @@ def test_people_without_a_birth_month_have_missing_ages():
     assert frame["high_contact_before_age"].isna().all()
     assert frame["age_at_crossing"].isna().all()
     assert frame["is_high_contact"].all()
-    assert list(result.people.columns) == PERSON_COLUMNS
+    assert list(result.people.columns) == HIGH_CONTACT_PERSON_COLUMNS
 
 
 def test_evidence_can_be_left_out():
@@ -162,8 +166,8 @@ def test_evidence_can_be_left_out():
 
 def test_empty_contacts_give_empty_frames_with_the_columns():
     result = high_contact(contacts_frame([]))
-    assert result.families.empty and list(result.families.columns) == FAMILY_COLUMNS
-    assert result.people.empty and list(result.people.columns) == PERSON_COLUMNS
+    assert result.families.empty and list(result.families.columns) == HIGH_CONTACT_FAMILY_COLUMNS
+    assert result.people.empty and list(result.people.columns) == HIGH_CONTACT_PERSON_COLUMNS
 
 
 def test_the_result_says_which_parameters_produced_it():

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from journey.errors import ParameterError, TaxonomyError
-from journey.indicators import FAMILY_COLUMNS, eligibility
+from journey.indicators import ELIGIBILITY_COLUMNS, eligibility
 from journey.taxonomy import load_taxonomy
 from tests.builders import contacts_frame, lead_periods_frame
 
@@ -159,7 +159,7 @@ def test_unknown_sets_empty_frames_and_parameters():
     with pytest.raises(ParameterError, match="window_days"):
         eligibility(contacts_frame([]), window_days=0)
     result = eligibility(contacts_frame([]))
-    assert result.families.empty and list(result.families.columns) == FAMILY_COLUMNS
+    assert result.families.empty and list(result.families.columns) == ELIGIBILITY_COLUMNS
     assert result.params["indicator_set"] == "tf2015" and result.params["window_days"] == 365
     # Families with no indicator at all have an empty list and no evidence.
     row = row_of(eligibility(contacts_frame(journey((ROUTINE, "2021-01-01")))))

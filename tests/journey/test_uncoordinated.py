@@ -5,7 +5,11 @@ import pytest
 
 from journey.errors import ParameterError
 from journey.taxonomy import default_taxonomy
-from journey.uncoordinated import CONTACT_COLUMNS, FAMILY_COLUMNS, uncoordinated
+from journey.uncoordinated import (
+    UNCOORDINATED_CONTACT_COLUMNS,
+    UNCOORDINATED_FAMILY_COLUMNS,
+    uncoordinated,
+)
 from tests.builders import contacts_frame, lead_periods_frame
 
 NONE_30 = "no other agency in the previous 30 days"
@@ -199,8 +203,8 @@ def test_two_assessments_on_one_day_by_two_agencies_are_one_repeat():
 
 def test_empty_contacts_and_parameters():
     result = uncoordinated(contacts_frame([]), parallel_days=14)
-    assert result.contacts.empty and list(result.contacts.columns) == CONTACT_COLUMNS
-    assert result.families.empty and list(result.families.columns) == FAMILY_COLUMNS
+    assert result.contacts.empty and list(result.contacts.columns) == UNCOORDINATED_CONTACT_COLUMNS
+    assert result.families.empty and list(result.families.columns) == UNCOORDINATED_FAMILY_COLUMNS
     assert result.params == {"parallel_days": 14, "assessment_days": 90,
                              "taxonomy": default_taxonomy().source}
     with pytest.raises(ParameterError, match="assessment_days"):
