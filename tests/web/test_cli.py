@@ -87,7 +87,7 @@ SHARED_OPTIONS = ["--store", "--taxonomy", "--host", "--port", "--families", "--
 
 
 @pytest.mark.parametrize("option", SHARED_OPTIONS)
-def test_a_shared_option_means_the_same_in_every_command(runner, option):
+def test_a_shared_option_means_the_same_in_every_command(option):
     """Defined once: the same type, metavar and help wherever it appears."""
     seen = {}
     for name, command in cli.commands.items():
