@@ -1,8 +1,16 @@
 """The `journey` command line: a thin adapter that parses options, calls one library function
 and turns the library's errors into one clear line and an exit status.
 
-It lives in the outermost package because it composes all the others
-(generator, loader, analyses, web server).
+It lives in ``web/``, the outermost package, because it composes every other
+one: the synthetic population and the analyses (``journey/``), the loader and
+the stores (``graph_loader/``) and the web server (``web/``). The library
+packages stay free of it: ``journey/`` and ``graph_loader/`` must not import
+click, so that a notebook or another adapter uses them as they are.
+
+Each command imports what it needs when it runs. Only serving (``journey
+serve``, and ``journey demo`` unless ``--no-serve``) imports Flask, waitress and
+pyvis; ``generate``, ``load`` and ``analyse`` import none of them, and
+``--help`` reads no taxonomy unless it describes ``--indicator-set``.
 """
 
 from __future__ import annotations
@@ -75,20 +83,53 @@ def _taxonomy(path: str | None):
     return load_taxonomy(path) if path else default_taxonomy()
 
 
-store_option = click.option(
-    "--store",
-    "store_url",
-    metavar="URL",
-    default=None,
-    help="Store URL: sqlite:///path/to/file.db (default: $JOURNEY_STORE or sqlite:///journey.db).",
-)
+def store_option(default: str | None = None) -> Callable[[Callable[..., Any]], Any]:
+    """``--store URL``; without ``default``, open_store's own ($JOURNEY_STORE, else journey.db)."""
+    return click.option(
+        "--store",
+        "store_url",
+        metavar="URL",
+        default=default,
+        # A string stands for the default in the help, shown in parentheses.
+        show_default=True if default else "$JOURNEY_STORE, else sqlite:///journey.db",
+        help="Store URL: sqlite:///relative/path.db or sqlite:////absolute/path.db.",
+    )
+
+
 taxonomy_option = click.option(
     "--taxonomy",
     "taxonomy_path",
     metavar="FILE",
     type=click.Path(dir_okay=False),
     default=None,
-    help="A taxonomy TOML file replacing the shipped one (agencies, sectors, indicators).",
+    help="A taxonomy TOML file replacing the shipped one (agencies, sectors, indicator sets).",
+)
+families_option = click.option(
+    "--families",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="How many families to generate.",
+)
+seed_option = click.option(
+    "--seed",
+    type=int,
+    default=7,
+    show_default=True,
+    help="Random seed of the synthetic population (same seed, same data).",
+)
+host_option = click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (the default keeps the app on this machine).",
+)
+port_option = click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=5000,
+    show_default=True,
+    help="TCP port to listen on.",
 )
 
 
@@ -108,16 +149,8 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "--families",
-    type=click.IntRange(min=1),
-    default=2000,
-    show_default=True,
-    help="How many families to generate.",
-)
-@click.option(
-    "--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same data)."
-)
+@families_option
+@seed_option
 @click.option(
     "--out",
     "out_dir",
@@ -171,7 +204,7 @@ def _load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_d
 
 @cli.command()
 @click.argument("path", type=click.Path(exists=True))
-@store_option
+@store_option()
 @taxonomy_option
 @click.option(
     "--rejects",
@@ -210,6 +243,42 @@ def _analyse(store, out_dir: str | None, options: dict[str, Any], evidence: bool
     click.echo(run.headline() + f" ({time.perf_counter() - started:.1f}s)")
 
 
+class IndicatorSetOption(click.Option):
+    """``--indicator-set``: any name parses; it is checked against the taxonomy in use.
+
+    A fixed choice could not know the sets a ``--taxonomy`` file defines, so
+    :func:`_analysis_arguments` checks the name once that taxonomy is read. The
+    help lists the shipped taxonomy's sets, read only when the help is shown:
+    reading a taxonomy imports pandas, which ``journey --help`` should not wait for.
+    """
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        if self.help is None:
+            self.help = _indicator_set_help()
+        return super().get_help_record(ctx)
+
+
+def _indicator_set_help() -> str:
+    from journey.taxonomy import default_taxonomy
+
+    shipped = ", ".join(
+        f"{name} ({programme.min_indicators} of {len(programme.indicators)})"
+        for name, programme in default_taxonomy().indicator_sets.items()
+    )
+    return (
+        "Headline indicator set, one of the taxonomy's (a family is eligible with at least "
+        f"N of the set's indicators); shipped: {shipped}."
+    )
+
+
+def _shipped_indicator_sets(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[str]:
+    from journey.taxonomy import default_taxonomy
+
+    return [name for name in default_taxonomy().indicator_sets if name.startswith(incomplete)]
+
+
 def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The thresholds every analysis takes, as options whose defaults come from the library."""
     from dataclasses import fields
@@ -220,31 +289,54 @@ def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = []
     for field in fields(AnalysisParameters):
         name = "--" + field.name.replace("_", "-")
-        kind = (
-            click.Choice(["tf2015", "sf2022"])
-            if field.name == "indicator_set"
-            else click.IntRange(min=1)
-        )
         default = getattr(defaults, field.name)
-        options.append(
-            click.option(
-                name, type=kind, default=default, show_default=True, help=PARAMETER_HELP[field.name]
-            )  # fmt: skip
-        )
+        if field.name == "indicator_set":
+            option = click.option(
+                name,
+                cls=IndicatorSetOption,
+                metavar="SET",
+                default=default,
+                show_default=True,
+                shell_complete=_shipped_indicator_sets,
+            )
+        else:
+            option = click.option(
+                name,
+                type=click.IntRange(min=1),
+                default=default,
+                show_default=True,
+                help=PARAMETER_HELP[field.name],
+            )
+        options.append(option)
     options.append(taxonomy_option)
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _options(kwargs: dict[str, Any]) -> dict[str, Any]:
-    options = dict(kwargs)
-    options["taxonomy"] = _taxonomy(options.pop("taxonomy_path"))
-    return options
+def _analysis_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``analyse_store``'s keyword arguments: the parameters, and the taxonomy ``--taxonomy`` names.
+
+    Raises
+    ------
+    ParameterError
+        When ``--indicator-set`` names no indicator set of that taxonomy.
+    """
+    arguments = dict(kwargs)
+    path = arguments.pop("taxonomy_path")
+    taxonomy = arguments["taxonomy"] = _taxonomy(path)
+    name = arguments["indicator_set"]
+    if name not in taxonomy.indicator_sets:
+        where = path or "the shipped taxonomy"
+        known = ", ".join(taxonomy.indicator_sets) or "none"
+        raise ParameterError(
+            f"--indicator-set {name!r}: no such indicator set in {where} (known: {known})"
+        )
+    return arguments
 
 
 @cli.command()
-@store_option
+@store_option()
 @click.option(
     "--out",
     "out_dir",
@@ -273,15 +365,16 @@ def analyse(store_url: str | None, out_dir: str, evidence: bool, **kwargs: Any) 
     Example:
       journey analyse --store sqlite:///journey.db --out analysis/ --indicator-set sf2022
     """
+    arguments = _analysis_arguments(kwargs)
     store = _open_store(store_url, create=False)
     try:
-        _analyse(store, out_dir, _options(kwargs), evidence)
+        _analyse(store, out_dir, arguments, evidence)
     finally:
         store.close()
 
 
 def _serve(store, host: str, port: int) -> None:
-    from web import create_app
+    from web.app import create_app
     from web.server import serve as run_server
 
     app = create_app({"STORE": store})
@@ -290,9 +383,9 @@ def _serve(store, host: str, port: int) -> None:
 
 
 @cli.command()
-@store_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@store_option()
+@host_option
+@port_option
 @handles_errors
 def serve(store_url: str | None, host: str, port: int) -> None:
     """Serve the web app (journey maps, families, pathways) on a production WSGI server.
@@ -309,9 +402,9 @@ def serve(store_url: str | None, host: str, port: int) -> None:
 
 
 @cli.command()
-@click.option("--families", type=click.IntRange(min=1), default=2000, show_default=True)
-@click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--store", "store_url", metavar="URL", default=DEMO_STORE, show_default=True)
+@families_option
+@seed_option
+@store_option(DEMO_STORE)
 @click.option(
     "--data",
     "data_dir",
@@ -320,8 +413,8 @@ def serve(store_url: str | None, host: str, port: int) -> None:
     show_default=True,
     help="Folder for the generated CSVs.",
 )
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@host_option
+@port_option
 @click.option("--no-serve", is_flag=True, help="Stop after analysing.")
 @handles_errors
 def demo(
