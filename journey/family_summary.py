@@ -25,7 +25,7 @@ def family_summary(
     ``people`` and ``children`` count the members listed in ``people`` (or,
     without a people file, the people seen in the contacts). Every count is an
     int and every flag a bool, 0/False for a family no analysis saw. The
-    columns are documented in docs/data-contract.md#family-summary.
+    columns are documented in docs/data-contract.md#family_summary.
     """
     is_child = (people["role"] == "child").astype(int)
     members = pd.DataFrame(

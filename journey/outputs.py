@@ -1,6 +1,6 @@
 """Writing an analysis run's results to a folder: CSV tables, summary.json and report.md.
 
-The files and their columns are documented in docs/data-contract.md#outputs.
+The files and their columns are documented in docs/data-contract.md#outputs-of-journey-analyse.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Input frames are read with every column as text plus a ``line`` column (the
 rows that pass, normalised to the contract's types, and the rows that fail,
 each with the rule it broke and a reason. Nothing is dropped silently:
 ``len(valid) + len(rejects) == len(raw)``. The rules are
-:data:`journey.contract.RULES` (see docs/data-contract.md#rules).
+:data:`journey.contract.RULES` (see docs/data-contract.md#validation-rules).
 
 Times: ``occurred_at`` accepts an ISO 8601 date or date-time. A value with an
 offset is converted to Europe/London; a value without one is taken to be
