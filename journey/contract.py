@@ -64,11 +64,17 @@ def empty_frame(dtypes: Mapping[str, str]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class FrameSpec:
-    """The columns of one kind of frame: names in order, dtypes, and which are required."""
+    """The columns of one kind of frame: names in order, dtypes, and which are required.
+
+    ``required`` columns must be in every source; ``derived`` ones are never
+    read from a source but worked out on loading (a contact's sector comes
+    from the taxonomy); the rest are optional.
+    """
 
     name: str
     dtypes: Mapping[str, str]
     required: tuple[str, ...]
+    derived: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -78,7 +84,12 @@ class FrameSpec:
     @property
     def optional(self) -> list[str]:
         """The columns a source may leave out."""
-        return [c for c in self.dtypes if c not in self.required]
+        return [c for c in self.dtypes if c not in self.required and c not in self.derived]
+
+    @property
+    def text(self) -> list[str]:
+        """The columns a source gives as text (every one but times and derived columns)."""
+        return [c for c, t in self.dtypes.items() if t == "object" and c not in self.derived]
 
     def require(self, frame: pd.DataFrame, columns: Iterable[str] | None = None,
                 source: str | None = None) -> None:
@@ -108,6 +119,7 @@ CONTACTS = FrameSpec(
         "source_system": "object",
     },
     required=("contact_id", "person_id", "agency", "contact_type", "occurred_at"),
+    derived=("sector",),
 )
 PEOPLE = FrameSpec(
     "people",

@@ -124,6 +124,50 @@ class _Rejector:
         return bad
 
 
+def _normalised(
+    frame: pd.DataFrame, cleaned: dict[str, pd.Series], ok: pd.Series, taxonomy: Taxonomy,
+    source: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows that passed, in the contract's types and the taxonomy's names; the warnings."""
+    agency, sector, unknown = taxonomy.normalise_agencies(frame.loc[ok, "agency"])
+    referred = _clean_text(frame.loc[ok, "referred_by"])
+    referred_agency, _, unknown_referrers = taxonomy.normalise_agencies(referred)
+    # Normalise each distinct spelling once, not each row.
+    codes, spellings = pd.factorize(cleaned["contact_type"][ok])
+    contact_type = pd.Series(
+        np.array([taxonomy.normalise_contact_type(t) for t in spellings], dtype=object)[codes],
+        index=cleaned["contact_type"][ok].index,
+    )
+    valid = pd.DataFrame(
+        {
+            "contact_id": cleaned["contact_id"][ok],
+            "person_id": cleaned["person_id"][ok],
+            "family_id": cleaned["family_id"][ok],
+            "agency": agency,
+            "sector": sector,
+            "contact_type": contact_type,
+            "occurred_at": cleaned["occurred_at"][ok],
+            "referred_by": referred_agency.where(referred.notna(), None),
+            "service": _clean_text(frame.loc[ok, "service"]),
+            "source_system": _clean_text(frame.loc[ok, "source_system"]),
+        }
+    )
+    warnings = []
+    if unknown or unknown_referrers:
+        names = sorted(set(unknown) | set(unknown_referrers))
+        warnings.append(
+            f"{source}: {len(names)} agency name(s) not in the taxonomy, kept as written in "
+            f"sector 'other': {', '.join(names)}"
+        )
+    unknown_types = sorted(set(contact_type.unique()) - set(taxonomy.contact_types))
+    if unknown_types:
+        warnings.append(
+            f"{source}: {len(unknown_types)} contact type(s) not in the taxonomy (they evidence "
+            f"no indicator): {', '.join(unknown_types)}"
+        )
+    return valid.reset_index(drop=True), warnings
+
+
 def validate_contacts(
     raw: pd.DataFrame,
     *,
@@ -190,10 +234,8 @@ def validate_contacts(
     check.check(occurred.isna(), "C106")
     limit = (now or pd.Timestamp.now(tz=TIME_ZONE).tz_localize(None)) + pd.Timedelta(days=1)
     check.check(occurred > limit, "C107")
-    text_columns = ["contact_id", "person_id", "family_id", "agency", "contact_type",
-                    "referred_by", "service", "source_system"]  # fmt: skip
     control = pd.Series(False, index=frame.index)
-    for column in text_columns:
+    for column in CONTACTS.text:
         control |= _has_control(frame[column])
     check.check(control, "C109")
     key = contact.astype(str) + "\x1f" + person.astype(str)
@@ -205,44 +247,10 @@ def validate_contacts(
             "C108: " + RULES["C108"] + " (" + first_line[duplicate].astype(str) + ")"
         )
 
-    ok = check.ok
-    agency, sector, unknown = taxonomy.normalise_agencies(frame.loc[ok, "agency"])
-    referred = _clean_text(frame.loc[ok, "referred_by"])
-    referred_agency, _, unknown_referrers = taxonomy.normalise_agencies(referred)
-    # Normalise each distinct spelling once, not each row.
-    codes, spellings = pd.factorize(type_text[ok])
-    contact_type = pd.Series(
-        np.array([taxonomy.normalise_contact_type(t) for t in spellings], dtype=object)[codes],
-        index=type_text[ok].index,
-    )
-    valid = pd.DataFrame(
-        {
-            "contact_id": contact[ok],
-            "person_id": person[ok],
-            "family_id": family[ok],
-            "agency": agency,
-            "sector": sector,
-            "contact_type": contact_type,
-            "occurred_at": occurred[ok],
-            "referred_by": referred_agency.where(referred.notna(), None),
-            "service": _clean_text(frame.loc[ok, "service"]),
-            "source_system": _clean_text(frame.loc[ok, "source_system"]),
-        }
-    )
-    warnings = []
-    if unknown or unknown_referrers:
-        names = sorted(set(unknown) | set(unknown_referrers))
-        warnings.append(
-            f"{source}: {len(names)} agency name(s) not in the taxonomy, kept as written in "
-            f"sector 'other': {', '.join(names)}"
-        )
-    unknown_types = sorted(set(contact_type.unique()) - set(taxonomy.contact_types))
-    if unknown_types:
-        warnings.append(
-            f"{source}: {len(unknown_types)} contact type(s) not in the taxonomy (they evidence "
-            f"no indicator): {', '.join(unknown_types)}"
-        )
-    return Validated(valid=valid.reset_index(drop=True), rejects=check.rejects(), warnings=warnings)
+    cleaned = {"contact_id": contact, "person_id": person, "family_id": family,
+               "contact_type": type_text, "occurred_at": occurred}  # fmt: skip
+    valid, warnings = _normalised(frame, cleaned, check.ok, taxonomy, source)
+    return Validated(valid=valid, rejects=check.rejects(), warnings=warnings)
 
 
 def validate_people(raw: pd.DataFrame, *, source: str) -> Validated:

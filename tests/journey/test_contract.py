@@ -22,13 +22,18 @@ def test_an_empty_frame_has_every_column_and_its_dtype(spec):
     assert frame.empty and list(frame.columns) == spec.columns
     assert {c: str(t) for c, t in frame.dtypes.items()} == dict(spec.dtypes)
     assert set(spec.required) <= set(spec.columns)
-    assert spec.optional == [c for c in spec.columns if c not in spec.required]
+    assert spec.optional == [
+        c for c in spec.columns if c not in spec.required and c not in spec.derived
+    ]
 
 
 def test_contacts_spec_is_the_contract():
     assert CONTACT_COLUMNS == CONTACTS.columns
     assert CONTACTS.required == ("contact_id", "person_id", "agency", "contact_type", "occurred_at")
     assert CONTACTS.dtypes["occurred_at"] == "datetime64[ns]"
+    # A source never gives the sector (the taxonomy does), so it is neither optional nor text.
+    assert CONTACTS.optional == ["family_id", "referred_by", "service", "source_system"]
+    assert "sector" not in CONTACTS.text and "occurred_at" not in CONTACTS.text
 
 
 def test_missing_columns_are_named_with_the_source_and_rule():
