@@ -8,17 +8,7 @@ from journey.errors import InputError
 from journey.event_log import agency_journeys, family_timeline, person_timeline, prepare
 from journey.journeys import family_journeys
 from tests.builders import contacts_frame
-
-# Two families. F1: a police call-out to mum and kid (one contact, two rows), a
-# school absence, and two contacts at the same time (ids "c4" and "c3").
-ROWS = [
-    ("c2", "kid", "School", "school_absence", "2021-02-01", None, "F1"),
-    ("c1", "mum", "Police", "domestic_incident", "2021-01-01 22:00", None, "F1"),
-    ("c1", "kid", "Police", "domestic_incident", "2021-01-01 22:00", None, "F1"),
-    ("c4", "mum", "GP", "appointment", "2021-03-01 09:00", None, "F1"),
-    ("c3", "kid", "Hospital", "emergency_attendance", "2021-03-01 09:00", None, "F1"),
-    ("d1", "dad", "DWP JobCentre Plus", "work_coach", "2020-05-05", None, "F0"),
-]
+from tests.journey.test_journeys import ROWS  # two families, worked by hand there
 
 
 def test_family_timeline_keeps_one_row_per_family_contact():
