@@ -1,91 +1,29 @@
 """The web front end: an application factory, one blueprint per area, every page with a JSON twin.
 
-``create_app(config)`` builds the application around one store. The CLI opens
-the store once per process and passes it in as ``config["STORE"]``; otherwise
-the factory opens ``config["STORE_URL"]`` itself. Views never open stores or
+``create_app(config)`` (in :mod:`web.app`) builds the application around one
+store. The CLI opens the store once per process and passes it in as
+``config["STORE"]``; otherwise the factory opens ``config["STORE_URL"]`` itself
+and closes it when the application is disposed. Views never open stores or
 read the environment: they parse their input, call one context function from
-:mod:`web.contexts`, and render the context as HTML or return it as JSON
-(see :mod:`web.render`).
+:mod:`web.contexts`, and render the context as HTML or return it as its JSON
+twin (see :mod:`web.render` and ``docs/json-twins.md``).
+
+Importing this package does not import Flask: the command line imports it for
+commands that never serve, and ``from web import create_app`` imports
+:mod:`web.app` only when it is first used.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
-
-from journey.errors import StoreError
-from journey.store import Store
-from journey.taxonomy import default_taxonomy
-from web.data import ServiceData
-from web.render import register_error_handlers, register_template_helpers, security_headers
-
 __all__ = ["create_app"]
 
-DEFAULTS: dict[str, Any] = {
-    # Families per page of the families list, unless ?per_page= says otherwise.
-    "FAMILIES_PER_PAGE": 50,
-    "MAX_PER_PAGE": 500,
-    # Journey maps of one family aggregate beyond this many contacts.
-    "MAX_MAP_CONTACTS": 500,
-    "JSON_SORT_KEYS": False,
-}
 
+def __getattr__(name: str) -> Any:
+    # PEP 562: the factory (and Flask with it) is imported on first use only.
+    if name == "create_app":
+        from web.app import create_app
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the Flask application.
-
-    Parameters
-    ----------
-    config : dict, optional
-        Flask settings plus the service's own:
-
-        ``STORE``
-            an open :class:`journey.store.Store` (the CLI passes one);
-        ``STORE_URL``
-            opened with :func:`graph_loader.stores.open_store` when ``STORE`` is absent;
-        ``TAXONOMY``
-            a :class:`journey.taxonomy.Taxonomy` (default: the shipped one);
-        ``FAMILIES_PER_PAGE``, ``MAX_PER_PAGE``, ``MAX_MAP_CONTACTS``
-            list and map sizes (defaults 50, 500, 500).
-
-    Returns
-    -------
-    Flask
-        The application; its store is ``app.extensions["journey"].store``.
-
-    Raises
-    ------
-    StoreError
-        When neither ``STORE`` nor ``STORE_URL`` is given.
-    """
-    app = Flask(__name__)
-    app.config.update(DEFAULTS)
-    app.config.update(config or {})
-    app.json.sort_keys = app.config["JSON_SORT_KEYS"]
-    store = app.config.get("STORE") or _open_store(app.config.get("STORE_URL"))
-    taxonomy = app.config.get("TAXONOMY") or default_taxonomy()
-    app.extensions["journey"] = ServiceData(store, taxonomy)
-
-    from web.views import families, interventions, loads, overview, pathways
-
-    for blueprint in (
-        overview.blueprint,
-        families.blueprint,
-        pathways.blueprint,
-        interventions.blueprint,
-        loads.blueprint,
-    ):
-        app.register_blueprint(blueprint)
-    register_error_handlers(app)
-    register_template_helpers(app)
-    app.after_request(security_headers)
-    return app
-
-
-def _open_store(url: str | None) -> Store:
-    if not url:
-        raise StoreError("create_app needs config['STORE'] (an open store) or config['STORE_URL']")
-    from graph_loader.stores import open_store
-
-    return open_store(url)
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
