@@ -1,12 +1,20 @@
-"""The application factory: ``create_app(config)`` builds the Flask app around one store.
+"""The application factory: one store, one blueprint per area, error pages and strict headers.
 
-It lives apart from :mod:`web` so that importing the package (as the
-``journey`` command line does for every command) imports no Flask; only
-serving the app, or asking for ``web.create_app``, does.
+The store belongs to whoever opened it. A store passed in as
+``config["STORE"]`` (the CLI opens one per process) stays the caller's to
+close. A store the factory opened itself from ``config["STORE_URL"]`` lives as
+long as the application: :meth:`web.data.ServiceData.close` (reached as
+``app.extensions["journey"].close()``) closes it, and so does the
+application's disposal — garbage collection or interpreter exit, whichever
+comes first — through a :func:`weakref.finalize` finalizer, so a server or a
+test that forgets to close it still releases the file. Per-request values
+(the data version, one family's rows and analyses) live on ``flask.g`` and go
+with the request's application context.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from flask import Flask
@@ -17,7 +25,7 @@ from journey.taxonomy import default_taxonomy
 from web.data import ServiceData
 from web.render import register_error_handlers, register_template_helpers, security_headers
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "DEFAULTS"]
 
 DEFAULTS: dict[str, Any] = {
     # Families per page of the families list, unless ?per_page= says otherwise.
@@ -38,9 +46,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Flask settings plus the service's own:
 
         ``STORE``
-            an open :class:`journey.store.Store` (the CLI passes one);
+            an open :class:`journey.store.Store` (the CLI passes one); the
+            caller closes it;
         ``STORE_URL``
-            opened with :func:`graph_loader.stores.open_store` when ``STORE`` is absent;
+            opened with :func:`graph_loader.stores.open_store` when ``STORE`` is
+            absent; the application closes it (see the module docstring);
         ``TAXONOMY``
             a :class:`journey.taxonomy.Taxonomy` (default: the shipped one);
         ``FAMILIES_PER_PAGE``, ``MAX_PER_PAGE``, ``MAX_MAP_CONTACTS``
@@ -49,20 +59,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Returns
     -------
     Flask
-        The application; its store is ``app.extensions["journey"].store``.
+        The application; its store is ``app.extensions["journey"].store`` and
+        ``app.extensions["journey"].close()`` releases a store it opened.
 
     Raises
     ------
     StoreError
-        When neither ``STORE`` nor ``STORE_URL`` is given.
+        When neither ``STORE`` nor ``STORE_URL`` is given, or the URL cannot be opened.
     """
-    app = Flask(__name__)
+    # Named after the package (as before the factory moved here): templates, static files
+    # and the logger ("web") are the package's.
+    app = Flask("web")
     app.config.update(DEFAULTS)
     app.config.update(config or {})
     app.json.sort_keys = app.config["JSON_SORT_KEYS"]
-    store = app.config.get("STORE") or _open_store(app.config.get("STORE_URL"))
     taxonomy = app.config.get("TAXONOMY") or default_taxonomy()
-    app.extensions["journey"] = ServiceData(store, taxonomy)
+    store = app.config.get("STORE")
+    if store is not None:
+        app.extensions["journey"] = ServiceData(store, taxonomy)
+    else:
+        store = _open_store(app.config.get("STORE_URL"))
+        # The finalizer holds the store, never the app, so the app can be collected.
+        closer = weakref.finalize(app, store.close)
+        app.extensions["journey"] = ServiceData(store, taxonomy, closer=closer)
 
     from web.views import families, interventions, loads, overview, pathways
 

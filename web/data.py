@@ -5,25 +5,46 @@ the contacts only when a load finishes, so frames and maps derived from them
 are cached per *data version*: the results' creation time plus the load log's
 newest line. The cache belongs to the application object (no module globals),
 so every test app starts empty.
+
+Pages that show stored analysis results read them with
+:meth:`ServiceData.analysed_result`, which raises :class:`NotAnalysed` (503
+Service Unavailable, "run `journey analyse`") when there are none, so every
+such page and its JSON twin answer alike before the first analysis.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import pandas as pd
 from flask import current_app, g, has_app_context
+from werkzeug.exceptions import ServiceUnavailable
 
 from journey.errors import NotFoundError
 from journey.store import Store
 from journey.taxonomy import Taxonomy
 
-__all__ = ["ServiceData", "service_data", "NOT_ANALYSED"]
+__all__ = ["ServiceData", "service_data", "NotAnalysed", "NOT_ANALYSED"]
 
 NOT_ANALYSED = "No analysis results yet: run `journey analyse` first, then reload this page."
+
+
+class NotAnalysed(ServiceUnavailable):
+    """A page needs analysis results and the store holds none (yet): 503 Service Unavailable.
+
+    The service is there but cannot answer until ``journey analyse`` has run,
+    which is what 503 means; the error page and the JSON error say so.
+    """
+
+    title = "No analysis results yet"
+
+    def __init__(self, description: str = NOT_ANALYSED):
+        super().__init__(description)
+
 
 T = TypeVar("T")
 
@@ -39,14 +60,41 @@ class ServiceData:
         Agencies, sectors and indicator sets.
     cache_size : int, default 256
         How many derived values (maps, frames) to keep.
+    closer : weakref.finalize, optional
+        Set when the app opened the store itself: closes it, once, on
+        :meth:`close` or when the app is disposed. Without it the store
+        belongs to the caller, and :meth:`close` leaves it open.
     """
 
-    def __init__(self, store: Store, taxonomy: Taxonomy, *, cache_size: int = 256):
+    def __init__(
+        self,
+        store: Store,
+        taxonomy: Taxonomy,
+        *,
+        cache_size: int = 256,
+        closer: weakref.finalize | None = None,
+    ):
         self.store = store
         self.taxonomy = taxonomy
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._closer = closer
+
+    @property
+    def owns_store(self) -> bool:
+        """Whether the app opened the store itself (and so closes it)."""
+        return self._closer is not None
+
+    def close(self) -> None:
+        """Close the store if the app opened it (at most once); a store passed in stays open.
+
+        Cached values are dropped either way: the app is done with them.
+        """
+        with self._lock:
+            self._cache.clear()
+        if self._closer is not None:
+            self._closer()
 
     def meta(self) -> dict[str, Any] | None:
         """The stored results' meta (parameters, counts, created_at); None before any analysis."""
@@ -113,6 +161,19 @@ class ServiceData:
                 return None
 
         return self.cached(("result", name), read, version=version)
+
+    def analysed_result(self, name: str) -> pd.DataFrame:
+        """A stored result frame for a page that cannot be shown without it.
+
+        Raises
+        ------
+        NotAnalysed
+            When nothing has been analysed yet, or the stored run lacks ``name``.
+        """
+        frame = self.result(name)
+        if frame is None:
+            raise NotAnalysed()
+        return frame
 
     def parameters(self) -> dict[str, Any]:
         """The analysis parameters of the stored results (empty before any analysis)."""

@@ -1,15 +1,19 @@
 """Turn a context dict into a response: an HTML page or its JSON twin; error pages; headers.
 
-Every page's view builds one context dict and hands it to :func:`respond`, so
-the HTML and the JSON can never drift. :func:`to_jsonable` turns pandas and
-numpy values into plain JSON (timestamps as ISO 8601 text, NaN and NaT as
-null).
+Every page's view builds one context dict of data and hands it to
+:func:`respond`, so the HTML and the JSON can never drift: the JSON twin is
+that dict, and the HTML page renders it together with what only the template
+needs (headings, navigation links, labels), which the view adds through
+``page``. :func:`to_jsonable` turns pandas and numpy values into plain JSON
+(timestamps as ISO 8601 text, NaN and NaT as null). The shapes are documented
+in ``docs/json-twins.md``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +24,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from journey.errors import NotFoundError, StoreError
 from web.charts import bar_chart
+from web.data import NotAnalysed
 
 __all__ = [
     "respond",
@@ -90,23 +95,34 @@ def wants_json() -> bool:
 
 
 def respond(
-    template: str, context: dict[str, Any], fmt: str = "html", status: int = 200
+    template: str,
+    context: dict[str, Any],
+    fmt: str = "html",
+    *,
+    page: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None,
+    status: int = 200,
 ) -> Response:
-    """Render ``context`` with ``template``, or return it as JSON when ``fmt == "json"``."""
+    """Return ``context`` as JSON when ``fmt == "json"``, else render it with ``template``.
+
+    ``page(context)`` gives what only the template needs (headings, labels,
+    navigation links); it is called for the HTML page only, and its keys are
+    laid over the context's.
+    """
     if fmt == "json":
         response = jsonify(to_jsonable(context))
     else:
-        response = Response(render_template(template, **context), mimetype="text/html")
+        values = {**context, **(page(context) if page is not None else {})}
+        response = Response(render_template(template, **values), mimetype="text/html")
     response.status_code = status
     return response
 
 
-def _error_response(status: int, title: str, message: str) -> Response:
+def _error_response(status: int, title: str, message: str, **page: Any) -> Response:
     if wants_json():
         response = jsonify({"ok": False, "status": status, "error": title, "message": message})
         response.status_code = status
         return response
-    context = {"status": status, "error_title": title, "message": message}
+    context = {"status": status, "error_title": title, "message": message, **page}
     return respond("error.html", context, status=status)
 
 
@@ -117,6 +133,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException) -> Response:
         if isinstance(error, InternalServerError):
             return server_error(error)
+        if isinstance(error, NotAnalysed):
+            # One answer on every page that needs results, and on its JSON twin.
+            return _error_response(error.code, error.title, error.description, not_analysed=True)
         message = error.description or ""
         if error.code == 404 and "requested URL was not found" in message:
             message = "There is no page at this address. Use the menu above to find your way."

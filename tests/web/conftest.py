@@ -12,7 +12,7 @@ import pytest
 
 from graph_loader.stores import open_store
 from tests.web.population import analyse_into, write_population
-from web import create_app
+from web.app import create_app
 
 
 @pytest.fixture

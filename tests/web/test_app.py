@@ -1,17 +1,47 @@
-"""The application factory, error pages, security headers and the waitress server."""
+"""The application factory, its store's lifetime, error pages, security headers, the server."""
 
 from __future__ import annotations
 
+import gc
 import json
+import os
+import subprocess
+import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from graph_loader.stores import open_store
 from journey.errors import StoreError
-from web import create_app
+from tests.web.population import analyse_into, write_population
+from web.app import create_app
+from web.data import NOT_ANALYSED
 from web.server import BackgroundServer
+
+# Every page that shows stored analysis results, and its JSON twin or CSV or map document.
+NEEDS_RESULTS = [
+    "/families",
+    "/families.json",
+    "/families.csv",
+    "/pathways",
+    "/pathways.json",
+    "/pathways/map.html",
+    "/interventions",
+    "/interventions.json",
+]
+# Pages built from the store's own rows: they say what is missing but still answer.
+WITHOUT_RESULTS = [
+    "/",
+    "/.json",
+    "/families/F001",
+    "/families/F001.json",
+    "/families/F001/maps/swimlane.html",
+    "/families/F001/maps/network.html",
+    "/loads",
+    "/loads.json",
+]
 
 
 def test_factory_takes_an_open_store(store):
@@ -23,9 +53,90 @@ def test_factory_takes_an_open_store(store):
 def test_factory_opens_a_store_url_when_no_store_is_given(store):
     app = create_app({"STORE_URL": store.url})
     try:
+        assert app.extensions["journey"].owns_store
         assert app.extensions["journey"].store.counts() == store.counts()
     finally:
-        app.extensions["journey"].store.close()
+        app.extensions["journey"].close()
+
+
+def test_importing_the_package_does_not_import_flask():
+    code = (
+        "import sys, web; assert 'flask' not in sys.modules, 'flask imported'; "
+        "from web import create_app; assert 'flask' in sys.modules; print(create_app.__module__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "web.app"
+
+
+@pytest.fixture
+def analysed_db(tmp_path) -> Path:
+    """A store file holding the analysed population, with no connection left open to it."""
+    path = tmp_path / "owned.db"
+    with open_store(f"sqlite:///{path}") as store:
+        write_population(store)
+        analyse_into(store)
+    return path
+
+
+def _open_handles(path: Path) -> int | None:
+    """How many of this process's file descriptors point at the store (None off Linux)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return None
+    names = {str(path), f"{path}-wal", f"{path}-shm"}
+    count = 0
+    for fd in fds.iterdir():
+        try:
+            count += os.readlink(fd) in names
+        except OSError:  # a descriptor closed while listing
+            continue
+    return count
+
+
+def test_a_store_the_app_opened_is_closed_when_the_app_is_disposed(analysed_db):
+    app = create_app({"STORE_URL": f"sqlite:///{analysed_db}", "TESTING": True})
+    opened = app.extensions["journey"].store
+    client = app.test_client()
+    for url in ["/.json", "/families.json", "/families/F001.json", "/pathways.json"]:
+        assert client.get(url).status_code == 200, url
+    # The server's worker threads each open their own connection too.
+    with BackgroundServer(app, threads=2) as server:
+        for _ in range(4):
+            with urllib.request.urlopen(server.url + "/loads.json", timeout=10) as response:  # noqa: S310
+                assert response.status == 200
+    assert _open_handles(analysed_db) != 0
+    app.extensions["journey"].close()
+    app.extensions["journey"].close()  # closing twice is harmless
+    with pytest.raises(StoreError, match="closed"):
+        opened.counts()
+    assert _open_handles(analysed_db) in (0, None)
+    # Nothing holds the file any more: it can be moved away (Windows refuses while open).
+    os.replace(analysed_db, analysed_db.with_suffix(".moved"))
+    assert not analysed_db.exists()
+
+
+def test_dropping_the_app_closes_the_store_it_opened(analysed_db):
+    app = create_app({"STORE_URL": f"sqlite:///{analysed_db}", "TESTING": True})
+    opened = app.extensions["journey"].store
+    assert app.test_client().get("/families/F001.json").status_code == 200
+    del app
+    gc.collect()
+    with pytest.raises(StoreError, match="closed"):
+        opened.counts()
+    assert _open_handles(analysed_db) in (0, None)
+
+
+def test_a_store_passed_in_stays_open_for_its_owner(store):
+    app = create_app({"STORE": store, "TESTING": True})
+    assert not app.extensions["journey"].owns_store
+    assert app.test_client().get("/.json").status_code == 200
+    app.extensions["journey"].close()
+    del app
+    gc.collect()
+    assert store.counts()["families"] == 5
 
 
 def test_factory_without_a_store_is_a_store_error():
@@ -92,10 +203,70 @@ def test_a_store_that_fails_gives_a_friendly_error_page(store):
     client = create_app({"STORE": store}).test_client()
     store.close()  # every read now fails inside the store
     response = client.get("/loads")
-    assert response.status_code in (500, 503)
+    assert response.status_code == 503
     text = response.get_data(as_text=True)
-    assert "— Journey service</title>" in text
+    assert "<title>Store unavailable — Journey service</title>" in text
     assert "Traceback" not in text
+    assert client.get("/loads.json").get_json()["error"] == "Store unavailable"
+
+
+def _nothing_loaded(store) -> None:
+    pass
+
+
+def _loaded_not_analysed(store) -> None:
+    write_population(store)
+
+
+def _analysed_without_frames(store) -> None:
+    # A run's meta with none of its frames (a store written by an older version, say).
+    write_population(store)
+    store.save_results({}, {"created_at": "2023-01-02T09:30:00+00:00", "parameters": {}})
+
+
+@pytest.fixture(params=[_nothing_loaded, _loaded_not_analysed, _analysed_without_frames])
+def unanalysed_client(request, tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'unanalysed.db'}")
+    request.param(store)
+    yield create_app({"STORE": store, "TESTING": True}).test_client()
+    store.close()
+
+
+def test_every_route_is_listed_as_needing_results_or_not(app):
+    adapter = app.url_map.bind("localhost")
+    listed = {adapter.match(url, return_rule=True)[0].rule for url in NEEDS_RESULTS}
+    listed |= {adapter.match(url, return_rule=True)[0].rule for url in WITHOUT_RESULTS}
+    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert listed == routes
+
+
+@pytest.mark.parametrize("url", NEEDS_RESULTS)
+def test_pages_that_need_results_are_a_503_saying_what_to_do(unanalysed_client, url):
+    response = unanalysed_client.get(url)
+    assert response.status_code == 503
+    if url.endswith(".json"):
+        assert response.get_json() == {
+            "ok": False,
+            "status": 503,
+            "error": "No analysis results yet",
+            "message": NOT_ANALYSED,
+        }
+    else:
+        assert response.mimetype == "text/html"
+        text = response.get_data(as_text=True)
+        assert "<title>No analysis results yet — Journey service</title>" in text
+        assert "<code>journey analyse</code>" in text
+        assert 'aria-current="page"' in text  # the page keeps its place in the menu
+
+
+@pytest.mark.parametrize("url", WITHOUT_RESULTS)
+def test_pages_built_from_the_stores_rows_answer_before_analysis(bare_client, url):
+    response = bare_client.get(url)
+    assert response.status_code == 200
+    if url.endswith(".json"):
+        assert response.get_json().get("analysis") is None
+    elif "/maps/" not in url and url != "/loads":
+        assert "<code>journey analyse</code>" in response.get_data(as_text=True)
 
 
 def test_store_errors_are_a_503(store, monkeypatch):

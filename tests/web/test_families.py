@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -123,6 +124,27 @@ def test_sort_headers_are_links_that_toggle_the_order(client):
     assert 'href="/families?sort=area&amp;order=asc"' in html
 
 
+def test_the_tables_columns_come_from_the_context(client, monkeypatch):
+    import web.contexts.families as families
+
+    # The template repeats no list of columns: a different choice changes header and cells.
+    monkeypatch.setattr(families, "DISPLAYED", ["family_id", "contacts", "first_contact"])
+    html = client.get("/families").get_data(as_text=True)
+    table = html[html.index('<table class="families">') : html.index("</table>")]
+    headings = re.findall(r'<th scope="col"[^>]*>\s*(?:<a [^>]*>)?([^<]+)', table)
+    assert [h.strip() for h in headings] == [
+        "Family",
+        "Contacts",
+        "First contact",
+        "Lead professional",
+    ]
+    first_row = table[table.index("<tbody>") :]
+    first_row = first_row[: first_row.index("</tr>")]
+    assert first_row.count("<td") == 4
+    assert '<td class="num">32</td>' in first_row and "<td>4 Jan 2021</td>" in first_row
+    assert 'href="/families?sort=first_contact&amp;order=desc"' in table
+
+
 def test_pagination_splits_the_list_and_links_the_pages(client):
     pages = [client.get(f"/families.json?per_page=2&page={n}").get_json() for n in (1, 2, 3)]
     assert [[f["family_id"] for f in p["families"]] for p in pages] == [
@@ -199,18 +221,6 @@ def test_hostile_area_is_escaped_in_the_list(client):
     html = client.get("/families").get_data(as_text=True)
     assert HOSTILE not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-
-
-def test_before_analysis_the_list_says_what_to_do(bare_client):
-    html = bare_client.get("/families")
-    assert html.status_code == 200
-    assert "<code>journey analyse</code>" in html.get_data(as_text=True)
-    body = bare_client.get("/families.json").get_json()
-    assert body["analysed"] is False and body["families"] == []
-    assert "journey analyse" in body["message"]
-    csv_response = bare_client.get("/families.csv")
-    assert csv_response.status_code == 409
-    assert "journey analyse" in csv_response.get_data(as_text=True)
 
 
 def test_csv_of_an_empty_selection_is_just_the_header(client, store):

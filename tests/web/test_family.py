@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from tests.web.population import F001_AGENCIES, HOSTILE
-from web import create_app
+from web.app import create_app
 from web.contexts import family_map
 from web.data import service_data
 
@@ -160,11 +160,13 @@ def test_swimlane_highlights_uncoordinated_contacts_with_their_reason(client, f0
 
 def test_long_journeys_are_aggregated_with_a_note(store):
     app = create_app({"STORE": store, "TESTING": True, "MAX_MAP_CONTACTS": 10})
-    swimlane = app.test_client().get("/families/F001.json").get_json()["maps"]["swimlane"]
-    assert swimlane["aggregated"] is True
-    assert "32 contacts, more than 10" in swimlane["note"]
+    maps = app.test_client().get("/families/F001.json").get_json()["maps"]
+    assert maps == {
+        "swimlane": {"url": "/families/F001/maps/swimlane.html", "aggregated": True},
+        "network": {"url": "/families/F001/maps/network.html", "aggregated": False},
+    }
     html = app.test_client().get("/families/F001").get_data(as_text=True)
-    assert "<strong>Note:</strong> This journey has 32 contacts" in html
+    assert "<strong>Note:</strong> This journey has 32 contacts, more than 10" in html
     drawn = _map(app, "swimlane", max_contacts=10)
     assert drawn.aggregated is True and drawn.note  # the page's rule is the map's
     # Contacts are 10 days apart, so every (week, agency) group holds one: 6 lanes + 32 groups.

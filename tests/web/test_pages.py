@@ -33,10 +33,29 @@ def test_every_page_and_its_json_twin(client, url, title):
     as_json = client.get(twin)
     assert as_json.status_code == 200
     assert as_json.mimetype == "application/json"
-    assert (
-        as_json.get_json()["page_title"] == title.removesuffix(" — Journey service").split(":")[0]
-    )
     assert f'href="{twin}"' in text  # the page links its twin
+    # The twin is data only: no template furniture at any depth, and the only
+    # links in it are the map documents a client needs.
+    for path, key, value in _walk(as_json.get_json()):
+        assert key not in FURNITURE, path
+        if isinstance(value, str) and value.startswith("/"):
+            assert key == "url", path
+            assert "/maps/" in value or value.startswith("/pathways/map.html?"), path
+
+
+# Keys that only a template needs: headings, labels, titles, link parameters, notices.
+FURNITURE = {"page_title", "title", "heading", "columns", "cohorts", "query", "csv_query", "note"}
+
+
+def _walk(value, path="$", key=None):
+    """Every (path, key, value) in a JSON document, depth first."""
+    yield path, key, value
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _walk(item, f"{path}.{name}", name)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk(item, f"{path}[{i}]", key)
 
 
 def test_overview_counts_worked_out_by_hand(client):
@@ -163,6 +182,39 @@ def test_pathways_tables_list_ends_and_variants(client, store):
         assert f"{folded:,} variants are each followed by one family" in html
 
 
+@pytest.mark.parametrize("cohort", ["all", "escalated"])
+def test_pathways_tables_keep_the_analysis_order(client, store, cohort):
+    body = client.get(f"/pathways.json?cohort={cohort}&min=1&variants=500").get_json()
+    flows = _pathways(store, cohort)
+    assert [(t["from_agency"], t["to_agency"]) for t in body["transitions"]] == list(
+        zip(flows["from_agency"], flows["to_agency"], strict=True)
+    )
+    ends = store.result("pathway_ends")
+    ends = ends[(ends["cohort"] == cohort) & ((ends["starts"] > 0) | (ends["ends"] > 0))]
+    assert [e["agency"] for e in body["ends"]] == ends["agency"].tolist()
+    variants = store.result("variants")
+    ranked = variants[(variants["cohort"] == cohort) & (variants["variants"] == 1)]
+    assert [v["variant"] for v in body["variants"]] == ranked["variant"].tolist()
+
+
+def test_overview_lists_the_most_uncoordinated_in_the_analysis_order(client, store):
+    ranked = store.result("uncoordinated_families")
+    ranked = ranked[ranked["uncoordinated"] > 0]
+    shown = client.get("/.json").get_json()["uncoordinated_families"]
+    assert [f["family_id"] for f in shown] == ranked["family_id"].head(10).tolist()
+    assert len(shown) > 1
+
+
+def test_overview_headline_is_the_runs_own_counts(client, store):
+    counts = store.results_meta()["counts"]
+    assert client.get("/.json").get_json()["headline"] == {
+        "high_contact": counts["high_contact_families"],
+        "eligible": counts["eligible_families"],
+        "not_yet_found": counts["not_yet_found"],
+        "escalated": counts["escalated_families"],
+    }
+
+
 def test_pathways_escape_hostile_agency_names(client):
     html = client.get("/pathways").get_data(as_text=True)
     assert HOSTILE not in html
@@ -174,10 +226,14 @@ def test_interventions_lists_early_warning_and_broker_agencies(client, store):
     body = client.get("/interventions.json").get_json()
     early = store.result("intervention_agencies")
     brokers = store.result("broker_agencies")
-    assert sorted(a["agency"] for a in body["early_warning_agencies"]) == sorted(early["agency"])
-    assert sorted(a["agency"] for a in body["broker_agencies"]) == sorted(brokers["agency"])
+    # In the analysis' own order (journey.escalation), never re-sorted by the page.
+    assert [a["agency"] for a in body["early_warning_agencies"]] == early["agency"].tolist()
+    assert [a["agency"] for a in body["broker_agencies"]] == brokers["agency"].tolist()
     shares = [a["share_seen_first"] for a in body["early_warning_agencies"]]
     assert shares == sorted(shares, reverse=True)
+    # Tied on betweenness, brokers follow PageRank (the analysis' tie-break), not their names.
+    zero = [a["pagerank"] for a in body["broker_agencies"] if a["betweenness"] == 0]
+    assert len(zero) > 1 and zero == sorted(zero, reverse=True)
     html = client.get("/interventions").get_data(as_text=True)
     assert "Early-warning agencies" in html and "Broker agencies" in html
 
@@ -201,12 +257,3 @@ def test_loads_page_shows_the_reconciliation_line(client):
     html = client.get("/loads").get_data(as_text=True)
     assert "<code>rejects-contacts.csv</code>" in html
     assert '<td class="num">52</td><td class="num">50</td><td class="num">2</td>' in html
-
-
-@pytest.mark.parametrize("url", ["/pathways", "/interventions"])
-def test_pages_before_analysis_say_what_to_do(bare_client, url):
-    response = bare_client.get(url)
-    assert response.status_code == 200
-    assert "<code>journey analyse</code>" in response.get_data(as_text=True)
-    assert bare_client.get(url + ".json").get_json()["analysed"] is False
-    assert bare_client.get("/pathways/map.html").status_code == 404

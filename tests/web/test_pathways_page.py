@@ -25,7 +25,7 @@ import pytest
 from graph_loader.stores import open_store
 from tests.builders import contacts_frame, lead_periods_frame, people_frame
 from tests.web.population import analyse_into, write_population
-from web import create_app
+from web.app import create_app
 from web.contexts.pathways import default_min_transitions
 from web.render import _format_percent
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the context builders: frames to records, the 'not analysed yet' notice."""
+"""Helpers shared by the context builders: frames to records, the stored analysis run's meta."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from web.data import NOT_ANALYSED, ServiceData
+from web.data import ServiceData
 
-__all__ = ["records", "analysis_status", "top"]
+__all__ = ["records", "analysis_meta", "top"]
 
 
 def records(frame: pd.DataFrame | None, columns: list[str] | None = None) -> list[dict[str, Any]]:
@@ -33,15 +33,14 @@ def top(
     return frame.sort_values(keys, ascending=ascending, kind="mergesort").head(n)
 
 
-def analysis_status(data: ServiceData) -> dict[str, Any]:
-    """Whether results are stored, when they were made and with which parameters."""
+def analysis_meta(data: ServiceData) -> dict[str, Any] | None:
+    """When the stored results were made, how long it took, with which parameters; None before."""
     meta = data.meta()
     if meta is None:
-        return {"analysed": False, "message": NOT_ANALYSED, "analysis": None}
-    analysis = {
+        return None
+    return {
         "created_at": meta.get("created_at"),
         "run_seconds": meta.get("run_seconds"),
         "indicator_set": meta.get("indicator_set"),
         "parameters": meta.get("parameters") or {},
     }
-    return {"analysed": True, "message": None, "analysis": analysis}

@@ -31,7 +31,8 @@ from typing import Any
 import pandas as pd
 from werkzeug.exceptions import BadRequest
 
-from web.contexts.common import analysis_status, records
+from journey.parameters import AnalysisParameters
+from web.contexts.common import analysis_meta, records
 from web.data import ServiceData
 from web.params import choice_param, date_param, flag_param, int_param, text_param
 
@@ -41,24 +42,26 @@ __all__ = [
     "parse_family_query",
     "filter_families",
     "families_context",
+    "families_page",
     "families_csv_frame",
 ]
 
-# Columns the list can be sorted by (the whitelist), with their headings.
-SORTABLE: dict[str, str] = {
-    "family_id": "Family",
-    "area": "Area",
-    "people": "People",
-    "contacts": "Contacts",
-    "agencies": "Agencies",
-    "peak_contacts": "Peak contacts",
-    "peak_agencies": "Peak agencies",
-    "uncoordinated": "Uncoordinated",
-    "uncoordinated_share": "Uncoordinated share",
-    "indicator_count": "Indicators",
-    "first_eligible": "Eligible from",
-    "first_contact": "First contact",
-    "last_contact": "Last contact",
+# Columns the list can be sorted by (the whitelist), with their headings and how a cell reads:
+# "family" (a link with its flags), "text", "number", "percent" (a share) or "date".
+SORTABLE: dict[str, tuple[str, str]] = {
+    "family_id": ("Family", "family"),
+    "area": ("Area", "text"),
+    "people": ("People", "number"),
+    "contacts": ("Contacts", "number"),
+    "agencies": ("Agencies", "number"),
+    "peak_contacts": ("Peak contacts", "number"),
+    "peak_agencies": ("Peak agencies", "number"),
+    "uncoordinated": ("Uncoordinated", "number"),
+    "uncoordinated_share": ("Uncoordinated share", "percent"),
+    "indicator_count": ("Indicators", "number"),
+    "first_eligible": ("Eligible from", "date"),
+    "first_contact": ("First contact", "date"),
+    "last_contact": ("Last contact", "date"),
 }
 # The table's sortable columns, in order (the rest stay sortable by URL and in the JSON).
 DISPLAYED = [
@@ -74,8 +77,11 @@ DISPLAYED = [
     "indicator_count",
     "first_eligible",
 ]
+# The fields of each family record in the JSON twin and the page.
 SHOWN = [*SORTABLE, "high_contact", "has_lead_professional", "not_yet_found"]
-_TEXT_SORTS = {"family_id", "area"}
+# Text sorts A to Z first; numbers and dates largest or latest first.
+_TEXT_SORTS = {column for column, (_, kind) in SORTABLE.items() if kind in ("family", "text")}
+_NUMERIC_KINDS = {"number", "percent"}
 
 
 @dataclass(frozen=True)
@@ -186,46 +192,46 @@ def filter_families(summary: pd.DataFrame, query: FamilyQuery) -> pd.DataFrame:
 def known_indicators(data: ServiceData) -> list[str]:
     """The indicator names of the stored analysis's indicator set (or of the default set)."""
     meta = data.meta() or {}
-    name = meta.get("indicator_set") or "tf2015"
+    name = meta.get("indicator_set") or AnalysisParameters().indicator_set
     sets = data.taxonomy.indicator_sets
     return list(sets[name].indicators) if name in sets else []
 
 
-def families_csv_frame(data: ServiceData, query: FamilyQuery) -> pd.DataFrame | None:
-    """Every family passing the filters (all pages), all stored columns; None before analysis."""
-    summary = data.result("family_summary")
-    return None if summary is None else filter_families(summary, query)
-
-
-def families_context(data: ServiceData, query: FamilyQuery) -> dict[str, Any]:
-    """One page of the filtered, sorted families list, with what the filter form needs.
+def families_csv_frame(data: ServiceData, query: FamilyQuery) -> pd.DataFrame:
+    """Every family passing the filters (all pages), all stored columns.
 
     Raises
     ------
+    NotAnalysed
+        Before any analysis (503).
+    """
+    return filter_families(data.analysed_result("family_summary"), query)
+
+
+def _filters(query: FamilyQuery) -> dict[str, Any]:
+    """The filters as typed values (None when not given), named as their query parameters."""
+    names = {"start": "from", "end": "to"}
+    fields = [
+        "min_contacts", "min_agencies", "count", "start", "end", "area", "indicator",
+        "high_contact", "eligible", "not_yet_found", "lead",
+    ]  # fmt: skip
+    filters = {names.get(name, name): getattr(query, name) for name in fields}
+    for name in ("from", "to"):  # calendar dates, as the query gives them
+        filters[name] = None if filters[name] is None else filters[name].date().isoformat()
+    return filters
+
+
+def families_context(data: ServiceData, query: FamilyQuery) -> dict[str, Any]:
+    """One page of the filtered, sorted families list, with the values its filters accept.
+
+    Raises
+    ------
+    NotAnalysed
+        Before any analysis (503).
     BadRequest
         When ``query.page`` is past the last page.
     """
-    summary = data.result("family_summary")
-    context: dict[str, Any] = {
-        "page_title": "Families",
-        **analysis_status(data),
-        # Links add their own page; the CSV holds every page.
-        "query": {k: v for k, v in query.args().items() if k != "page"},
-        "csv_query": {k: v for k, v in query.args().items() if k not in {"page", "per_page"}},
-        "sort": query.sort,
-        "order": query.order,
-        "columns": {column: SORTABLE[column] for column in DISPLAYED},
-        "window_days": data.parameters().get("window_days", 365),
-        "areas": [],
-        "indicators": known_indicators(data),
-        "total": 0,
-        "page": query.page,
-        "per_page": query.per_page,
-        "pages": 0,
-        "families": [],
-    }
-    if summary is None:
-        return context
+    summary = data.analysed_result("family_summary")
     chosen = filter_families(summary, query)
     pages = math.ceil(len(chosen) / query.per_page)
     if query.page > max(pages, 1):
@@ -233,10 +239,57 @@ def families_context(data: ServiceData, query: FamilyQuery) -> dict[str, Any]:
             f"Query parameter 'page' is {query.page}: this list has {max(pages, 1)} page(s)."
         )
     start = (query.page - 1) * query.per_page
-    context.update(
-        areas=sorted(summary["area"].dropna().astype(str).unique().tolist()),
-        total=len(chosen),
-        pages=pages,
-        families=records(chosen.iloc[start : start + query.per_page], SHOWN),
-    )
-    return context
+    return {
+        "analysis": analysis_meta(data),
+        "filters": _filters(query),
+        "sort": query.sort,
+        "order": query.order,
+        "page": query.page,
+        "per_page": query.per_page,
+        "pages": pages,
+        "total": len(chosen),
+        "areas": sorted(summary["area"].dropna().astype(str).unique().tolist()),
+        "indicators": known_indicators(data),
+        "families": records(chosen.iloc[start : start + query.per_page], SHOWN),
+    }
+
+
+def _column(name: str, query: FamilyQuery) -> dict[str, Any]:
+    heading, kind = SORTABLE[name]
+    first_order = "asc" if name in _TEXT_SORTS else "desc"
+    if name == query.sort:
+        # The sorted column's link turns the order round.
+        next_order = "desc" if query.order == "asc" else "asc"
+    else:
+        next_order = first_order
+    return {
+        "name": name,
+        "heading": heading,
+        "kind": kind,
+        "numeric": kind in _NUMERIC_KINDS,
+        "next_order": next_order,
+    }
+
+
+def families_page(context: dict[str, Any], query: FamilyQuery) -> dict[str, Any]:
+    """What only the families page needs: column headings, link parameters, the window's length.
+
+    Parameters
+    ----------
+    context : dict
+        From :func:`families_context`.
+    query : FamilyQuery
+        The list's validated query.
+    """
+    parameters = (context["analysis"] or {}).get("parameters") or {}
+    # What count=peak counts over: the stored analysis' high-contact window.
+    window_days = parameters.get("window_days", AnalysisParameters().window_days)
+    args = query.args()
+    return {
+        # Links add their own page; the CSV holds every page.
+        "query": {k: v for k, v in args.items() if k != "page"},
+        "csv_query": {k: v for k, v in args.items() if k not in {"page", "per_page"}},
+        "columns": [_column(name, query) for name in DISPLAYED],
+        "sort_heading": SORTABLE[query.sort][0],
+        "window_days": window_days,
+    }

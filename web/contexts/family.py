@@ -21,7 +21,7 @@ from journey.errors import NotFoundError
 from journey.intervention import FamilyInterventionPoints
 from journey.parameters import AnalysisParameters
 from journey.store import ContactFilter
-from web.contexts.common import analysis_status, records
+from web.contexts.common import analysis_meta, records
 from web.data import ServiceData
 from web.maps_view import MapDocument
 
@@ -30,6 +30,7 @@ __all__ = [
     "family_rows",
     "family_analysis",
     "family_context",
+    "family_page",
     "family_map",
     "MAP_KINDS",
 ]
@@ -227,7 +228,10 @@ def _maps(family_id: str, contacts: int, max_contacts: int) -> dict[str, dict[st
 
 
 def family_context(data: ServiceData, family_id: str, *, max_contacts: int = 500) -> dict[str, Any]:
-    """Everything the family page shows, computed from the family's own rows.
+    """Everything the family page shows, computed from the family's own rows (the JSON twin).
+
+    Every key is present for every family: a family without contacts has
+    null metrics and empty lists (its map documents say it has no contacts).
 
     Parameters
     ----------
@@ -245,21 +249,35 @@ def family_context(data: ServiceData, family_id: str, *, max_contacts: int = 500
     """
     rows = family_rows(data, family_id)
     summary = _summary(rows)
+    analysis = analysis_meta(data)
     context: dict[str, Any] = {
-        "page_title": f"Family {family_id}",
-        **analysis_status(data),
         "family_id": family_id,
         "area": rows.area,
+        "analysed": analysis is not None,
+        "analysis": analysis,
+        "parameters": asdict(_parameters(data)),
         "summary": summary,
         "people": records(rows.people, ["person_id", "role", "birth_month", "sex"]),
         "lead_periods": _lead_periods(rows.lead_periods),
-        "maps": {},
+        "high_contact": None,
+        "high_contact_people": [],
+        "uncoordinated": None,
+        "uncoordinated_contacts": [],
+        "eligibility": None,
+        "intervention": None,
+        "maps": {
+            kind: {"url": drawn["url"], "aggregated": drawn["aggregated"]}
+            for kind, drawn in _maps(family_id, summary["contacts"], max_contacts).items()
+        },
     }
-    if rows.contacts.empty:
-        return context
-    context.update(_metrics(family_analysis(data, rows)))
-    context["maps"] = _maps(family_id, summary["contacts"], max_contacts)
+    if not rows.contacts.empty:
+        context.update(_metrics(family_analysis(data, rows)))
     return context
+
+
+def family_page(context: dict[str, Any], *, max_contacts: int = 500) -> dict[str, Any]:
+    """What only the family page needs: its maps' iframe titles and the aggregation note."""
+    return {"maps": _maps(context["family_id"], context["summary"]["contacts"], max_contacts)}
 
 
 def _metrics(analysis: FamilyAnalysis) -> dict[str, Any]:
@@ -267,7 +285,6 @@ def _metrics(analysis: FamilyAnalysis) -> dict[str, Any]:
     eligible_row = _first(analysis.eligibility.families)
     indicators = [i for i in str(eligible_row.get("indicators") or "").split(";") if i]
     return {
-        "parameters": asdict(analysis.parameters),
         "high_contact": high_row,
         "high_contact_people": records(analysis.high_contact.people),
         "uncoordinated": _first(analysis.uncoordinated.families),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.contexts.common import analysis_status, records
+from web.contexts.common import analysis_meta, records
 from web.data import ServiceData
 
-__all__ = ["interventions_context"]
+__all__ = ["interventions_context", "interventions_page", "EARLY_COLUMNS", "BROKER_COLUMNS"]
 
 EARLY_COLUMNS = [
     "agency",
@@ -23,26 +23,27 @@ BROKER_COLUMNS = ["agency", "betweenness", "pagerank"]
 def interventions_context(data: ServiceData) -> dict[str, Any]:
     """Agencies that saw escalating families first (share, lead time, lift) and broker agencies.
 
-    Early-warning agencies are ordered by the share of escalating families they
-    saw first, broker agencies by betweenness on the agency flow graph.
+    Both tables are in the order the analysis gave them: early-warning
+    agencies by families seen first, then families seen before escalating,
+    then name (:func:`journey.escalation.escalation_lead_times`); broker
+    agencies by betweenness, then PageRank, then name
+    (:func:`journey.escalation.broker_agencies`).
+
+    Raises
+    ------
+    NotAnalysed
+        Before any analysis (503).
     """
-    early = data.result("intervention_agencies")
-    if early is not None and "share_seen_first" in early.columns:
-        early = early.sort_values(
-            ["share_seen_first", "agency"], ascending=[False, True], kind="mergesort"
-        )
-    brokers = data.result("broker_agencies")
-    if brokers is not None and "betweenness" in brokers.columns:
-        brokers = brokers.sort_values(
-            ["betweenness", "agency"], ascending=[False, True], kind="mergesort"
-        )
-    parameters = data.parameters()
+    early = data.analysed_result("intervention_agencies")
+    brokers = data.analysed_result("broker_agencies")
     return {
-        "page_title": "Intervention points",
-        **analysis_status(data),
-        "escalation": parameters.get(
-            "escalation", "first contact with children's social care or a child protection plan"
-        ),
+        "analysis": analysis_meta(data),
         "early_warning_agencies": records(early, EARLY_COLUMNS),
         "broker_agencies": records(brokers, BROKER_COLUMNS),
     }
+
+
+def interventions_page(context: dict[str, Any]) -> dict[str, Any]:
+    """What only the page needs: the escalation event in words, from the run's parameters."""
+    parameters = (context["analysis"] or {}).get("parameters") or {}
+    return {"escalation": parameters.get("escalation")}

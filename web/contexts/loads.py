@@ -27,7 +27,6 @@ def loads_context(data: ServiceData) -> dict[str, Any]:
     for load in loads:
         load["reconciles"] = int(load["rows_in"]) == int(load["loaded"]) + int(load["rejected"])
     return {
-        "page_title": "Data loads",
         "loads": loads,
         "counts": data.cached(("counts",), data.store.counts),
     }

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from web.contexts.common import analysis_status, records, top
+from web.contexts.common import analysis_meta, records, top
 from web.data import ServiceData
 
 __all__ = ["overview_context"]
@@ -25,15 +25,22 @@ FAMILY_COLUMNS = [
 ]
 
 
-def _headline(summary) -> dict[str, int] | None:
-    if summary is None:
+# Headline figures and the run's counts they are (journey.analysis.analyse counts them).
+HEADLINE_COUNTS = {
+    "high_contact": "high_contact_families",
+    "eligible": "eligible_families",
+    "not_yet_found": "not_yet_found",
+    "escalated": "escalated_families",
+}
+
+
+def _headline(data: ServiceData) -> dict[str, int | None] | None:
+    """The stored run's own counts of high-contact, eligible, not-yet-found, escalated families."""
+    meta = data.meta()
+    if meta is None:
         return None
-    flags = ["high_contact", "eligible", "not_yet_found", "escalated"]
-    return {
-        flag: int(summary[flag].fillna(False).astype(bool).sum())
-        for flag in flags
-        if flag in summary.columns
-    }
+    counts = meta.get("counts") or {}
+    return {key: counts.get(name) for key, name in HEADLINE_COUNTS.items()}
 
 
 def _every_month(monthly: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -71,32 +78,45 @@ def overview_context(data: ServiceData, *, top_n: int = 10) -> dict[str, Any]:
     return data.cached(("overview", top_n), lambda: _overview(data, top_n))
 
 
+def _most_uncoordinated(data: ServiceData, top_n: int) -> pd.DataFrame | None:
+    """The first families of the analysis' ``uncoordinated_families`` (in its order), listed.
+
+    The analysis ranks them (most uncoordinated contacts first, then family
+    id); the family list adds the area and journey columns the table shows.
+    """
+    ranked = data.result("uncoordinated_families")
+    summary = data.result("family_summary")
+    if ranked is None or summary is None:
+        return None
+    chosen = ranked.loc[ranked["uncoordinated"] > 0, "family_id"].head(top_n)
+    return summary.set_index("family_id").loc[chosen].reset_index()
+
+
 def _overview(data: ServiceData, top_n: int) -> dict[str, Any]:
     first, last = data.store.date_range()
     summary = data.result("family_summary")
     high = None
-    if summary is not None and "high_contact" in summary.columns:
+    if summary is not None:
+        # The analysis does not rank high-contact families; the overview lists the busiest.
         high = top(
             summary,
             "peak_contacts",
             top_n,
             where=summary["high_contact"].fillna(False).astype(bool),
         )
-    uncoordinated = None
-    if summary is not None and "uncoordinated" in summary.columns:
-        uncoordinated = top(summary, "uncoordinated", top_n, where=summary["uncoordinated"] > 0)
     pathways = data.result("pathways")
     if pathways is not None:
-        pathways = top(pathways[pathways["cohort"] == "all"], "transitions", top_n)
+        pathways = pathways[pathways["cohort"] == "all"].head(top_n)  # the analysis' order
     monthly = _every_month(data.result("contacts_per_month"))
+    analysis = analysis_meta(data)
     return {
-        "page_title": "Overview",
         "counts": data.store.counts(),
         "date_range": {"first": first, "last": last},
-        **analysis_status(data),
-        "headline": _headline(summary),
+        "analysed": analysis is not None,
+        "analysis": analysis,
+        "headline": _headline(data),
         "high_contact_families": records(high, FAMILY_COLUMNS),
-        "uncoordinated_families": records(uncoordinated, FAMILY_COLUMNS),
+        "uncoordinated_families": records(_most_uncoordinated(data, top_n), FAMILY_COLUMNS),
         "contacts_per_month": records(monthly, ["month", "contacts"]),
         "top_pathways": records(
             pathways, ["from_agency", "to_agency", "transitions", "families", "median_days"]

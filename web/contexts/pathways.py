@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 from flask import url_for
 
-from web.contexts.common import analysis_status, records
+from journey.pathways import ONE_FAMILY_VARIANTS
+from web.contexts.common import analysis_meta, records
 from web.data import ServiceData
 from web.maps_view import MapDocument
 from web.params import choice_param, int_param
@@ -29,6 +30,7 @@ __all__ = [
     "default_min_transitions",
     "parse_pathway_query",
     "pathways_context",
+    "pathways_page",
     "pathways_map_document",
 ]
 
@@ -106,17 +108,15 @@ def default_min_transitions(pathways: pd.DataFrame, *, most: int = MOST_PATHWAYS
     return max(1, int(counts[most]) + 1)
 
 
-def _cohort(frame: pd.DataFrame | None, cohort: str) -> pd.DataFrame | None:
-    if frame is None:
-        return None
+def _cohort(frame: pd.DataFrame, cohort: str) -> pd.DataFrame:
     return frame[frame["cohort"] == cohort].drop(columns="cohort")
 
 
 def _build_map(data: ServiceData, query: PathwayQuery, assets: str) -> MapDocument:
     from journey.maps import pathways_map
 
-    pathways = _cohort(data.result("pathways"), query.cohort)
-    ends = _cohort(data.result("pathway_ends"), query.cohort)
+    pathways = _cohort(data.analysed_result("pathways"), query.cohort)
+    ends = _cohort(data.analysed_result("pathway_ends"), query.cohort)
     title = f"Pathways between agencies — {COHORTS[query.cohort].lower()}"
     journey_map = pathways_map(
         pathways,
@@ -134,79 +134,84 @@ def _with_minimum(data: ServiceData, query: PathwayQuery) -> PathwayQuery:
     """``query`` with its minimum filled in: the one asked for, else the cohort's default."""
     if query.min_transitions is not None:
         return query
-    pathways = _cohort(data.result("pathways"), query.cohort)
-    minimum = 1 if pathways is None else default_min_transitions(pathways)
-    return replace(query, min_transitions=minimum)
+    pathways = _cohort(data.analysed_result("pathways"), query.cohort)
+    return replace(query, min_transitions=default_min_transitions(pathways))
 
 
 def pathways_map_document(data: ServiceData, query: PathwayQuery, *, assets: str) -> MapDocument:
-    """The cohort's pathways map, cached per data version (no ``min``: the default minimum)."""
+    """The cohort's pathways map, cached per data version (no ``min``: the default minimum).
+
+    Raises
+    ------
+    NotAnalysed
+        Before any analysis (503).
+    """
     query = _with_minimum(data, query)
     key = ("pathways_map", query.cohort, query.min_transitions, assets)
     return data.cached(key, lambda: _build_map(data, query, assets))
 
 
+def _ranked_variants(variants: pd.DataFrame, most: int) -> tuple[pd.DataFrame, int]:
+    """The first ``most`` variants in the analysis' order, and how many were folded away.
+
+    The stored table folds single-family variants into one row (see
+    :func:`journey.pathways.compact_variants`): say how many, never rank it.
+    The folded row is known by its label, not its count: it may stand for one.
+    """
+    folded = variants["variant"] == ONE_FAMILY_VARIANTS
+    one_family_variants = int(variants.loc[folded, "variants"].sum())
+    return variants[~folded].head(most), one_family_variants
+
+
 def pathways_context(data: ServiceData, query: PathwayQuery) -> dict[str, Any]:
     """The cohort's transitions at or above ``min``, start/end agencies, variants, and its map.
 
-    The map document (with its legend) is drawn by its own request, which the
-    page's iframe makes, so the page does not wait for it. Without ``min`` the
-    minimum is :func:`default_min_transitions`; ``pathways_shown`` of
-    ``pathways_total`` pathways between agencies are then on the map.
+    Every table keeps the order the analysis gave it
+    (:func:`journey.pathways.pathways`, :func:`journey.pathways.pathway_ends`,
+    :func:`journey.pathways.variants`). The map document (with its legend) is
+    drawn by its own request, which the page's iframe makes, so the page does
+    not wait for it. Without ``min`` the minimum is
+    :func:`default_min_transitions`; ``pathways_shown`` of ``pathways_total``
+    pathways between agencies are then on the map.
+
+    Raises
+    ------
+    NotAnalysed
+        Before any analysis (503).
     """
     chosen = query.min_transitions is None
     query = _with_minimum(data, query)
-    context: dict[str, Any] = {
-        "page_title": "Pathways",
-        **analysis_status(data),
+    pathways = _cohort(data.analysed_result("pathways"), query.cohort)
+    kept = pathways[pathways["transitions"] >= query.min_transitions]
+    ends = _cohort(data.analysed_result("pathway_ends"), query.cohort)
+    ends = ends[(ends["starts"] > 0) | (ends["ends"] > 0)]
+    variants, one_family_variants = _ranked_variants(
+        _cohort(data.analysed_result("variants"), query.cohort), query.variants
+    )
+    url = url_for("pathways.pathways_map", cohort=query.cohort, min=query.min_transitions)
+    return {
+        "analysis": analysis_meta(data),
         "cohort": query.cohort,
-        "cohorts": COHORTS,
         "min_transitions": query.min_transitions,
         "min_transitions_default": chosen,
         "most_pathways_shown": MOST_PATHWAYS_SHOWN,
-        "pathways_shown": 0,
-        "pathways_total": 0,
-        "map": None,
-        "transitions": [],
-        "hidden_transitions": 0,
-        "ends": [],
-        "variants": [],
-        "one_family_variants": 0,
-    }
-    pathways = _cohort(data.result("pathways"), query.cohort)
-    if pathways is None:
-        return context
-    kept = pathways[pathways["transitions"] >= query.min_transitions]
-    kept = kept.sort_values(
-        ["transitions", "from_agency", "to_agency"], ascending=[False, True, True], kind="mergesort"
-    )
-    ends = _cohort(data.result("pathway_ends"), query.cohort)
-    if ends is not None:
-        ends = ends[(ends["starts"] > 0) | (ends["ends"] > 0)]
-        ends = ends.sort_values(["starts", "agency"], ascending=[False, True], kind="mergesort")
-    variants = _cohort(data.result("variants"), query.cohort)
-    one_family_variants = 0
-    if variants is not None:
-        # The stored table folds single-family variants into one row (see
-        # journey.pathways.compact_variants): say how many, never rank it.
-        if "variants" in variants.columns:
-            folded = variants["variants"] > 1
-            one_family_variants = int(variants.loc[folded, "variants"].sum())
-            variants = variants[~folded]
-        variants = variants.sort_values(
-            ["families", "variant"], ascending=[False, True], kind="mergesort"
-        ).head(query.variants)
-    url = url_for("pathways.pathways_map", cohort=query.cohort, min=query.min_transitions)
-    context.update(
-        map={"url": url, "title": f"Agency pathways map: {COHORTS[query.cohort]}"},
-        transitions=records(
+        "pathways_shown": int(len(_between_agencies(kept))),
+        "pathways_total": int(len(_between_agencies(pathways))),
+        "hidden_transitions": int(len(pathways) - len(kept)),
+        "map": {"url": url},
+        "transitions": records(
             kept, ["from_agency", "to_agency", "transitions", "families", "median_days"]
         ),
-        hidden_transitions=int(len(pathways) - len(kept)),
-        pathways_shown=int(len(_between_agencies(kept))),
-        pathways_total=int(len(_between_agencies(pathways))),
-        ends=records(ends, ["agency", "starts", "ends"]),
-        variants=records(variants, ["variant", "length", "families", "share"]),
-        one_family_variants=one_family_variants,
-    )
-    return context
+        "ends": records(ends, ["agency", "starts", "ends"]),
+        "variants": records(variants, ["variant", "length", "families", "share"]),
+        "one_family_variants": one_family_variants,
+    }
+
+
+def pathways_page(context: dict[str, Any]) -> dict[str, Any]:
+    """What only the page needs: the cohorts' names and the map's iframe title."""
+    label = COHORTS[context["cohort"]]
+    return {
+        "cohorts": COHORTS,
+        "map": {**context["map"], "title": f"Agency pathways map: {label}"},
+    }

@@ -6,8 +6,9 @@ from flask import Blueprint, Response, current_app, g, request, url_for
 
 from journey.csv_export import frame_to_csv
 from web.contexts import families_context, families_csv_frame, family_context, family_map
-from web.contexts.families import known_indicators, parse_family_query
-from web.data import NOT_ANALYSED, service_data
+from web.contexts.families import families_page, known_indicators, parse_family_query
+from web.contexts.family import family_page
+from web.data import service_data
 from web.render import MAP_CSP, respond
 
 __all__ = ["blueprint"]
@@ -28,16 +29,16 @@ def _query():
 @blueprint.get("/families", defaults={"fmt": "html"})
 @blueprint.get("/families.<any(json):fmt>")
 def families(fmt: str) -> Response:
-    """One page of the filtered, sorted families list."""
-    return respond("families.html", families_context(service_data(), _query()), fmt)
+    """One page of the filtered, sorted families list (503 before any analysis)."""
+    query = _query()
+    context = families_context(service_data(), query)
+    return respond("families.html", context, fmt, page=lambda c: families_page(c, query))
 
 
 @blueprint.get("/families.csv")
 def families_csv() -> Response:
-    """Every family passing the list's filters, as CSV (formula-safe)."""
+    """Every family passing the list's filters, as CSV (formula-safe; 503 before any analysis)."""
     frame = families_csv_frame(service_data(), _query())
-    if frame is None:
-        return Response(NOT_ANALYSED + "\n", status=409, mimetype="text/plain")
     return Response(
         frame_to_csv(frame),
         mimetype="text/csv",
@@ -49,10 +50,11 @@ def families_csv() -> Response:
 @blueprint.get("/families/<family_id>.<any(json):fmt>")
 def family(family_id: str, fmt: str) -> Response:
     """One family's journey: maps, metrics, intervention points (404 for an unknown family)."""
-    context = family_context(
-        service_data(), family_id, max_contacts=current_app.config["MAX_MAP_CONTACTS"]
+    max_contacts = current_app.config["MAX_MAP_CONTACTS"]
+    context = family_context(service_data(), family_id, max_contacts=max_contacts)
+    return respond(
+        "family.html", context, fmt, page=lambda c: family_page(c, max_contacts=max_contacts)
     )
-    return respond("family.html", context, fmt)
 
 
 @blueprint.get("/families/<family_id>/maps/<any(swimlane, network):kind>.html")

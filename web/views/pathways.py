@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, request, url_for
 
 from web.contexts import pathways_context, pathways_map_document
-from web.contexts.pathways import parse_pathway_query
-from web.data import NOT_ANALYSED, service_data
+from web.contexts.pathways import parse_pathway_query, pathways_page
+from web.data import service_data
 from web.render import MAP_CSP, respond
 
 __all__ = ["blueprint"]
@@ -17,19 +17,18 @@ blueprint = Blueprint("pathways", __name__)
 @blueprint.get("/pathways", defaults={"fmt": "html"})
 @blueprint.get("/pathways.<any(json):fmt>")
 def pathways(fmt: str) -> Response:
-    """The agency directly-follows map of a cohort, with its tables."""
+    """The agency directly-follows map of a cohort, with its tables (503 before any analysis)."""
     context = pathways_context(service_data(), parse_pathway_query(request.args))
-    return respond("pathways.html", context, fmt)
+    return respond("pathways.html", context, fmt, page=pathways_page)
 
 
 @blueprint.get("/pathways/map.html")
 def pathways_map() -> Response:
     """The pathways map document (self-contained HTML, shown in the pathways page's iframe)."""
-    data = service_data()
-    if data.result("pathways") is None:
-        return Response(NOT_ANALYSED, status=404, mimetype="text/plain")
     journey_map = pathways_map_document(
-        data, parse_pathway_query(request.args), assets=url_for("static", filename="vendor")
+        service_data(),
+        parse_pathway_query(request.args),
+        assets=url_for("static", filename="vendor"),
     )
     g.csp = MAP_CSP
     return Response(journey_map.html, mimetype="text/html")
