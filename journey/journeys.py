@@ -24,7 +24,13 @@ __all__ = [
     "family_journey",
     "person_journey",
     "agency_counts",
+    "is_aggregated",
+    "MAX_DETAILED_CONTACTS",
 ]
+
+#: A journey with more contacts is drawn grouped by week per agency (the swimlane
+#: map does it, the family page says so).
+MAX_DETAILED_CONTACTS = 500
 
 JOURNEY_COLUMNS = [
     "family_id",
@@ -208,3 +214,14 @@ def person_journey(contacts: pd.DataFrame, person_id: str) -> pd.DataFrame:
     journey = rows.iloc[line.rows].reset_index(drop=True)
     journey["step"] = np.arange(len(journey), dtype=np.int64)
     return journey
+
+
+def is_aggregated(contacts: int, max_contacts: int = MAX_DETAILED_CONTACTS) -> bool:
+    """Whether a journey of ``contacts`` contacts is drawn grouped by week (the page says so).
+
+    Examples
+    --------
+    >>> is_aggregated(500), is_aggregated(501)
+    (False, True)
+    """
+    return contacts > max_contacts

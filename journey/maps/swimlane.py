@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from journey.contract import require_columns
-from journey.journeys import family_journeys
+from journey.journeys import MAX_DETAILED_CONTACTS, family_journeys, is_aggregated
 from journey.maps.page import JourneyMap, MapError, base_options, new_network, render_page
 from journey.maps.style import (
     LegendItem,
@@ -43,8 +43,6 @@ from journey.taxonomy import Taxonomy, default_taxonomy
 __all__ = [
     "swimlane_map",
     "journey_frame",
-    "is_aggregated",
-    "MAX_DETAILED_CONTACTS",
 ]
 
 LANE_SPACING = 100  # canvas units between lane centres
@@ -52,7 +50,6 @@ LANE_LABEL_X = -130  # centre of the lane-label boxes, left of the first contact
 LANE_FONT = 16
 STACK_STEP = 34  # vertical offset between same-day contacts in one lane
 MAX_MEMBERS_LISTED = 12
-MAX_DETAILED_CONTACTS = 500  # longer journeys are drawn grouped by week per agency
 
 PEAK_REASON = "part of the busiest window of the family's journey (the high-contact peak)"
 UNCOORDINATED_REASON = (
@@ -80,17 +77,6 @@ def journey_frame(family_contacts: pd.DataFrame) -> pd.DataFrame:
     if "family_id" not in family_contacts:
         family_contacts = family_contacts.assign(family_id="")
     return family_journeys(family_contacts, members=True)
-
-
-def is_aggregated(contacts: int, max_contacts: int = MAX_DETAILED_CONTACTS) -> bool:
-    """Whether a journey of ``contacts`` contacts is drawn grouped by week (the page says so).
-
-    Examples
-    --------
-    >>> is_aggregated(500), is_aggregated(501)
-    (False, True)
-    """
-    return contacts > max_contacts
 
 
 def _id_lookup(ids: Iterable | Mapping, default_reason: str) -> dict[str, str]:

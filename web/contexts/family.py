@@ -19,6 +19,7 @@ from flask import url_for
 from journey.analysis import FamilyAnalysis, analyse_family
 from journey.errors import NotFoundError
 from journey.intervention import FamilyInterventionPoints
+from journey.journeys import MAX_DETAILED_CONTACTS, agency_counts, is_aggregated
 from journey.parameters import AnalysisParameters
 from journey.store import ContactFilter
 from web.contexts.common import analysis_meta, records
@@ -141,12 +142,15 @@ def _build_map(
     # The swimlane marks the peak window and the uncoordinated contacts (when there are any).
     peak: list[str] = []
     reasons: dict[str, str] = {}
+    journey = None
     if not rows.contacts.empty:
         analysis = family_analysis(data, rows)
         peak = _peak_contact_ids(_first(analysis.high_contact.families))
         reasons = _uncoordinated_reasons(_uncoordinated_contacts(analysis))
+        journey = analysis.journey
     journey_map = swimlane_map(
         rows.contacts,
+        journey=journey,
         people=rows.people,
         peak_contact_ids=peak,
         uncoordinated_contact_ids=reasons,
@@ -160,7 +164,8 @@ def _build_map(
 
 
 def family_map(
-    data: ServiceData, family_id: str, kind: str, *, assets: str, max_contacts: int = 500
+    data: ServiceData, family_id: str, kind: str, *, assets: str,
+    max_contacts: int = MAX_DETAILED_CONTACTS,
 ) -> MapDocument:
     """One of the family's journey maps (``swimlane`` or ``network``), cached per data version.
 
@@ -184,22 +189,21 @@ def _lead_periods(periods: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _summary(rows: FamilyRows) -> dict[str, Any]:
-    contacts = rows.contacts
-    once = contacts.drop_duplicates("contact_id")
+def _summary(rows: FamilyRows, analysis: FamilyAnalysis | None) -> dict[str, Any]:
+    """The family's totals, read from its analyses (None: a family without contacts)."""
+    people = int(max(len(rows.people), rows.contacts["person_id"].nunique()))
+    if analysis is None:
+        return {"contacts": 0, "contact_rows": 0, "agencies": 0, "people": people,
+                "first_contact": None, "last_contact": None, "by_agency": []}  # fmt: skip
+    totals = _first(analysis.high_contact.families)
     return {
-        "contacts": int(len(once)),
-        "contact_rows": int(len(contacts)),
-        "agencies": int(contacts["agency"].nunique()),
-        "people": int(max(len(rows.people), contacts["person_id"].nunique())),
-        "first_contact": once["occurred_at"].min() if len(once) else None,
-        "last_contact": once["occurred_at"].max() if len(once) else None,
-        "by_agency": records(
-            once.groupby(["agency", "sector"], as_index=False)
-            .size()
-            .rename(columns={"size": "contacts"})
-            .sort_values(["contacts", "agency"], ascending=[False, True])
-        ),
+        "contacts": int(totals["total_contacts"]),
+        "contact_rows": int(len(rows.contacts)),
+        "agencies": int(totals["total_agencies"]),
+        "people": people,
+        "first_contact": totals["first_contact"],
+        "last_contact": totals["last_contact"],
+        "by_agency": records(agency_counts(analysis.journey)),
     }
 
 
@@ -218,7 +222,7 @@ def _maps(family_id: str, contacts: int, max_contacts: int) -> dict[str, dict[st
             "aggregated": False,
             "note": None,
         }
-    if contacts > max_contacts:  # the rule of journey.maps.swimlane_map
+    if is_aggregated(contacts, max_contacts):
         maps["swimlane"]["aggregated"] = True
         maps["swimlane"]["note"] = (
             f"This journey has {contacts:,} contacts, more than {max_contacts:,}: the map groups "
@@ -227,7 +231,9 @@ def _maps(family_id: str, contacts: int, max_contacts: int) -> dict[str, dict[st
     return maps
 
 
-def family_context(data: ServiceData, family_id: str, *, max_contacts: int = 500) -> dict[str, Any]:
+def family_context(
+    data: ServiceData, family_id: str, *, max_contacts: int = MAX_DETAILED_CONTACTS
+) -> dict[str, Any]:
     """Everything the family page shows, computed from the family's own rows (the JSON twin).
 
     Every key is present for every family: a family without contacts has
@@ -248,7 +254,8 @@ def family_context(data: ServiceData, family_id: str, *, max_contacts: int = 500
         When the store knows no family ``family_id`` (a 404 page).
     """
     rows = family_rows(data, family_id)
-    summary = _summary(rows)
+    family = None if rows.contacts.empty else family_analysis(data, rows)
+    summary = _summary(rows, family)
     analysis = analysis_meta(data)
     context: dict[str, Any] = {
         "family_id": family_id,
@@ -270,12 +277,14 @@ def family_context(data: ServiceData, family_id: str, *, max_contacts: int = 500
             for kind, drawn in _maps(family_id, summary["contacts"], max_contacts).items()
         },
     }
-    if not rows.contacts.empty:
-        context.update(_metrics(family_analysis(data, rows)))
+    if family is not None:
+        context.update(_metrics(family))
     return context
 
 
-def family_page(context: dict[str, Any], *, max_contacts: int = 500) -> dict[str, Any]:
+def family_page(
+    context: dict[str, Any], *, max_contacts: int = MAX_DETAILED_CONTACTS
+) -> dict[str, Any]:
     """What only the family page needs: its maps' iframe titles and the aggregation note."""
     return {"maps": _maps(context["family_id"], context["summary"]["contacts"], max_contacts)}
 
