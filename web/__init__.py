@@ -6,7 +6,7 @@ store. The CLI opens the store once per process and passes it in as
 and closes it when the application is disposed. Views never open stores or
 read the environment: they parse their input, call one context function from
 :mod:`web.contexts`, and render the context as HTML or return it as its JSON
-twin (see :mod:`web.render` and ``docs/json-twins.md``).
+twin (see :mod:`web.render` and ``docs/data-contract.md#json-twins-of-the-pages``).
 
 Importing this package does not import Flask: the command line imports it for
 commands that never serve, and ``from web import create_app`` imports

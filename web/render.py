@@ -6,7 +6,7 @@ that dict, and the HTML page renders it together with what only the template
 needs (headings, navigation links, labels), which the view adds through
 ``page``. :func:`to_jsonable` turns pandas and numpy values into plain JSON
 (timestamps as ISO 8601 text, NaN and NaT as null). The shapes are documented
-in ``docs/json-twins.md``.
+in ``docs/data-contract.md#json-twins-of-the-pages``.
 """
 
 from __future__ import annotations

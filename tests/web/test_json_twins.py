@@ -1,4 +1,4 @@
-"""docs/json-twins.md and the JSON twins agree: every route, key, record field and type.
+"""docs/data-contract.md (its JSON twins section) and the JSON twins agree: every route, key, record field and type.
 
 The document is read as data: a ``## `route` `` heading opens a route's
 section (``## The `name` object`` a shared object's), its first table lists the
@@ -20,7 +20,8 @@ from graph_loader.stores import open_store
 from tests.web.population import analyse_into, population, write_population
 from web.app import create_app
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "json-twins.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "data-contract.md"
+SECTION = "## JSON twins of the pages"
 
 # Each documented route and URLs whose twins, together, fill every documented list.
 EXAMPLES = {
@@ -72,11 +73,12 @@ def _documented() -> dict[str, dict[str, dict[str, str]]]:
     """Section (a route or a shared object) -> path -> key -> documented type."""
     sections: dict[str, dict[str, dict[str, str]]] = {}
     section = path = None
-    for line in DOC.read_text(encoding="utf-8").splitlines():
-        heading = re.match(r"(#{2,3}) [^`]*(?:`([^`]+)`)?", line)
+    text = DOC.read_text(encoding="utf-8")
+    for line in text[text.index(SECTION) + len(SECTION):].splitlines():
+        heading = re.match(r"(#{3,4}) [^`]*(?:`([^`]+)`)?", line)
         if heading:
             level, name = heading.groups()
-            if level == "##":
+            if level == "###":
                 section = name
                 # A route's first table is its top level; a shared object's is the object.
                 path = None if name is None else ("" if name.startswith("/") else name)

@@ -2,10 +2,11 @@
 
 Each takes the app's :class:`web.data.ServiceData` and already-validated
 input, and returns the page's data, which is its JSON twin (frames become
-lists of records; see ``docs/json-twins.md``). What only the template needs —
-headings, labels, link parameters — comes from the module's ``*_page``
-function and never reaches the JSON. They read the stored analysis results
-in the analyses' own order and hold no Flask request state beyond ``url_for``.
+lists of records; see ``docs/data-contract.md#json-twins-of-the-pages``).
+What only the template needs — headings, labels, link parameters — comes
+from the module's ``*_page`` function and never reaches the JSON. They read
+the stored analysis results in the analyses' own order and hold no Flask
+request state beyond ``url_for``.
 """
 
 from web.contexts.families import FamilyQuery, families_context, families_csv_frame
