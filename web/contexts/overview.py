@@ -11,7 +11,7 @@ from web.data import ServiceData
 
 __all__ = ["overview_context"]
 
-FAMILY_COLUMNS = [
+STAND_OUT_COLUMNS = [
     "family_id",
     "area",
     "contacts",
@@ -115,8 +115,8 @@ def _overview(data: ServiceData, top_n: int) -> dict[str, Any]:
         "analysed": analysis is not None,
         "analysis": analysis,
         "headline": _headline(data),
-        "high_contact_families": records(high, FAMILY_COLUMNS),
-        "uncoordinated_families": records(_most_uncoordinated(data, top_n), FAMILY_COLUMNS),
+        "high_contact_families": records(high, STAND_OUT_COLUMNS),
+        "uncoordinated_families": records(_most_uncoordinated(data, top_n), STAND_OUT_COLUMNS),
         "contacts_per_month": records(monthly, ["month", "contacts"]),
         "top_pathways": records(
             pathways, ["from_agency", "to_agency", "transitions", "families", "median_days"]
