@@ -1,8 +1,8 @@
-"""docs/data-contract.md (its JSON twins section) and the JSON twins agree: every route, key, record field and type.
+"""The JSON twins section of docs/data-contract.md and the twins agree: keys, fields and types.
 
-The document is read as data: a ``## `route` `` heading opens a route's
-section (``## The `name` object`` a shared object's), its first table lists the
-top-level keys, and each ``### `path` `` heading the fields of an object
+The section is read as data: a ``### `route` `` heading opens a route's
+part (``### The `name` object`` a shared object's), its first table lists the
+top-level keys, and each ``#### `path` `` heading the fields of an object
 (``summary``) or of each record of a list (``families[]``). The twins of a
 small population that exercises every list are walked and compared with it,
 so neither can change without the other.
