@@ -33,7 +33,10 @@ class Neo4jServerError(RuntimeError):
 
 
 def missing_tools() -> list[str]:
-    """Name the programs the launcher needs that are not on ``PATH``.
+    """Name the programs the launcher needs that cannot be found.
+
+    Like ``tools/neo4j/run``, looks for ``java`` and ``javac`` in ``$JAVA_HOME/bin``
+    when ``JAVA_HOME`` is set, and on ``PATH`` otherwise; ``mvn`` on ``PATH``.
 
     Returns
     -------
@@ -45,7 +48,13 @@ def missing_tools() -> list[str]:
     >>> set(missing_tools()) <= {"java", "javac", "mvn"}
     True
     """
-    return [tool for tool in ("java", "javac", "mvn") if shutil.which(tool) is None]
+    java_home = os.environ.get("JAVA_HOME")
+    found = {
+        tool: shutil.which(f"{java_home}/bin/{tool}" if java_home else tool)
+        for tool in ("java", "javac")
+    }
+    found["mvn"] = shutil.which("mvn")
+    return [tool for tool, path in found.items() if path is None]
 
 
 def ready_uri(line: str) -> str | None:

@@ -23,7 +23,7 @@ def _require_tools() -> None:
     missing = missing_tools()
     if not missing:
         return
-    reason = f"the local Neo4j needs {', '.join(missing)} on PATH (see tools/neo4j/README.md)"
+    reason = f"the local Neo4j needs {', '.join(missing)} (see tools/neo4j/README.md)"
     if os.environ.get("JOURNEY_REQUIRE_NEO4J") == "1":
         pytest.fail(f"JOURNEY_REQUIRE_NEO4J=1 but {reason}")
     pytest.skip(reason)
