@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean install
+.PHONY: demo test bench lint clean install neo4j
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 2; }
@@ -29,6 +29,11 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check journey graph_loader web queries tests bench
+
+# A local Neo4j 5 Community on bolt://127.0.0.1:7687, no auth, fresh database each
+# start, in the foreground until Ctrl+C (see tools/neo4j/README.md).
+neo4j:
+	tools/neo4j/run
 
 clean:
 	rm -rf $(VENV) analysis demo-data journey-demo.db* test-artifacts
