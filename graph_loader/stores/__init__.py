@@ -1,11 +1,11 @@
-"""Graph stores chosen by URL: ``sqlite:///path.db`` (embedded, default) or ``neo4j://…``."""
+"""Graph stores chosen by URL: ``sqlite:///path.db`` (embedded, default) or ``neo4j://…``/``bolt://…``."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from journey.errors import StoreError, StoreUnavailableError
+from journey.errors import StoreError
 from journey.store import Store
 
 __all__ = ["open_store", "default_store_url", "DEFAULT_STORE_URL"]
@@ -52,7 +52,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     StoreError
         An unknown scheme, an unwritable or foreign file, a wrong schema version.
     StoreUnavailableError
-        A Neo4j URL: that store is not available in this version.
+        A Neo4j server that cannot be reached, refuses the credentials or is older than 5.
     """
     url = url or default_store_url()
     if url.startswith("sqlite:///"):
@@ -60,10 +60,10 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
 
         return SQLiteStore(sqlite_path(url), url=url, create=create)
     if url.startswith(_NEO4J_SCHEMES):
-        raise StoreUnavailableError(
-            f"{url.split('://')[0]}:// stores (Neo4j) are not available yet in this version; "
-            f"use the embedded store, e.g. --store {DEFAULT_STORE_URL}"
-        )
+        from graph_loader.stores.neo4j_store import Neo4jStore
+
+        return Neo4jStore(url)
     raise StoreError(
-        f"unknown store URL {url!r}: use sqlite:///path/to/file.db (or neo4j://host:7687 later)"
+        f"unknown store URL {url!r}: use sqlite:///path/to/file.db, or neo4j://host:7687 "
+        "(also bolt://, neo4j+s://, bolt+s://) for Neo4j"
     )

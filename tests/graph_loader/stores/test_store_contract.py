@@ -17,13 +17,13 @@ from journey.store import ContactFilter, LoadRecord, Store
 from tests.builders import contacts_frame, lead_periods_frame, people_frame
 
 
-def _sqlite(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'contract.db'}")
-
-
-@pytest.fixture(params=[_sqlite], ids=["sqlite"])
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request, tmp_path):
-    opened = request.param(tmp_path)
+    """Each store implementation in turn: the embedded SQLite file, then a live Neo4j."""
+    if request.param == "neo4j":
+        yield request.getfixturevalue("neo4j_store")
+        return
+    opened = open_store(f"sqlite:///{tmp_path / 'contract.db'}")
     yield opened
     opened.close()
 

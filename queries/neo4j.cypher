@@ -1,0 +1,280 @@
+// Queries of the Neo4j store. One statement per named block; values only as
+// $parameters; labels and relationship types are written here, never taken
+// from input. The graph model is docs/graph-model.md.
+
+// -- schema: run one at a time, before the first write ---------------------
+
+// name: constraint_person
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE
+
+// name: constraint_family
+CREATE CONSTRAINT family_id IF NOT EXISTS FOR (f:Family) REQUIRE f.id IS UNIQUE
+
+// name: constraint_contact
+CREATE CONSTRAINT contact_id IF NOT EXISTS FOR (c:Contact) REQUIRE c.id IS UNIQUE
+
+// name: constraint_agency
+CREATE CONSTRAINT agency_name IF NOT EXISTS FOR (a:Agency) REQUIRE a.name IS UNIQUE
+
+// name: constraint_lead_period
+CREATE CONSTRAINT lead_period_key IF NOT EXISTS FOR (l:LeadPeriod) REQUIRE (l.family_id, l.lead_from) IS UNIQUE
+
+// name: constraint_load
+CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE
+
+// name: constraint_result
+CREATE CONSTRAINT result_name IF NOT EXISTS FOR (r:Result) REQUIRE r.name IS UNIQUE
+
+// name: constraint_meta
+CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:Meta) REQUIRE m.key IS UNIQUE
+
+// name: index_contact_at
+CREATE INDEX contact_at IF NOT EXISTS FOR (c:Contact) ON (c.at)
+
+// name: index_family_area
+CREATE INDEX family_area IF NOT EXISTS FOR (f:Family) ON (f.area)
+
+// name: index_involves_family
+CREATE INDEX involves_family IF NOT EXISTS FOR ()-[i:INVOLVES]-() ON (i.family_id)
+
+// name: index_next_for_family
+CREATE INDEX next_for_family IF NOT EXISTS FOR ()-[n:NEXT_FOR_FAMILY]-() ON (n.family_id)
+
+// name: index_next_for_person
+CREATE INDEX next_for_person IF NOT EXISTS FOR ()-[n:NEXT_FOR_PERSON]-() ON (n.person_id)
+
+// -- the database and its schema version -----------------------------------
+
+// name: server_components
+CALL dbms.components() YIELD name, versions, edition
+RETURN name, versions[0] AS version, edition
+
+// name: count_nodes
+MATCH (n) RETURN count(n) AS nodes
+
+// name: get_meta
+MATCH (m:Meta {key: $key}) RETURN m.value AS value
+
+// name: set_meta
+MERGE (m:Meta {key: $key}) SET m.value = $value
+
+// name: delete_everything
+// Tests only, on a database the suite created: every node and relationship, in batches.
+MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+
+// -- writes (idempotent: MERGE on the keys) --------------------------------
+
+// name: merge_families
+UNWIND $rows AS row
+MERGE (f:Family {id: row.family_id})
+SET f.area = coalesce(row.area, f.area), f.listed = true
+
+// name: merge_people
+UNWIND $rows AS row
+MERGE (f:Family {id: row.family_id})
+MERGE (p:Person {id: row.person_id})
+SET p.role = row.role, p.birth_month = row.birth_month, p.sex = row.sex
+WITH p, f
+CALL (p, f) {
+  MATCH (p)-[old:MEMBER_OF]->(other:Family)
+  WHERE other <> f
+  DELETE old
+}
+MERGE (p)-[:MEMBER_OF]->(f)
+
+// name: merge_lead_periods
+UNWIND $rows AS row
+MERGE (f:Family {id: row.family_id})
+MERGE (l:LeadPeriod {family_id: row.family_id, lead_from: row.lead_from})
+SET l.lead_to = row.lead_to
+MERGE (l)-[:LEAD_FOR]->(f)
+
+// name: merge_contacts
+// One row per (contact, person). The contact's own properties are the same on
+// each of its rows; the row's family is a property of its INVOLVES link.
+UNWIND $rows AS row
+MERGE (c:Contact {id: row.contact_id})
+SET c.at = row.occurred_at, c.type = row.contact_type,
+    c.service = row.service, c.source_system = row.source_system
+MERGE (a:Agency {name: row.agency})
+SET a.sector = row.sector
+MERGE (f:Family {id: row.family_id})
+SET f.listed = true
+MERGE (p:Person {id: row.person_id})
+MERGE (c)-[i:INVOLVES]->(p)
+SET i.family_id = row.family_id
+WITH c, a, row
+CALL (c, a, row) {
+  MATCH (c)-[link:WITH|REFERRED_BY]->(other:Agency)
+  WHERE (type(link) = 'WITH' AND other <> a)
+     OR (type(link) = 'REFERRED_BY' AND other.name <> coalesce(row.referred_by, ''))
+  DELETE link
+}
+MERGE (c)-[:WITH]->(a)
+FOREACH (referrer IN CASE WHEN row.referred_by IS NULL THEN [] ELSE [row.referred_by] END |
+  MERGE (r:Agency {name: referrer})
+  MERGE (c)-[:REFERRED_BY]->(r)
+)
+
+// name: insert_load
+MATCH (l:Load)
+WITH coalesce(max(l.id), 0) + 1 AS id
+CREATE (:Load {id: id, source: $source, kind: $kind, started_at: $started_at,
+               finished_at: $finished_at, rows_in: $rows_in, loaded: $loaded,
+               rejected: $rejected, rejects_path: $rejects_path})
+
+// -- the journey chains, rebuilt for the families and people a load touched --
+
+// name: delete_family_chains
+MATCH ()-[n:NEXT_FOR_FAMILY]->()
+WHERE n.family_id IN $family_ids
+DELETE n
+
+// name: delete_person_chains
+MATCH ()-[n:NEXT_FOR_PERSON]->()
+WHERE n.person_id IN $person_ids
+DELETE n
+
+// name: create_family_chain
+UNWIND $rows AS row
+MATCH (a:Contact {id: row.from_id})
+MATCH (b:Contact {id: row.to_id})
+CREATE (a)-[:NEXT_FOR_FAMILY {family_id: row.family_id, days: row.days}]->(b)
+
+// name: create_person_chain
+UNWIND $rows AS row
+MATCH (a:Contact {id: row.from_id})
+MATCH (b:Contact {id: row.to_id})
+CREATE (a)-[:NEXT_FOR_PERSON {person_id: row.person_id, days: row.days}]->(b)
+
+// name: set_steps
+// Each contact's position in its family's journey (0, 1, ...), on every row of it.
+UNWIND $rows AS row
+MATCH (:Contact {id: row.contact_id})-[i:INVOLVES {family_id: row.family_id}]->()
+SET i.step = row.step
+
+// -- reads -----------------------------------------------------------------
+
+// name: select_contacts
+MATCH (c:Contact)-[i:INVOLVES]->(p:Person)
+MATCH (c)-[:WITH]->(a:Agency)
+OPTIONAL MATCH (c)-[:REFERRED_BY]->(r:Agency)
+RETURN c.id AS contact_id, p.id AS person_id, i.family_id AS family_id,
+       a.name AS agency, a.sector AS sector, c.type AS contact_type,
+       toString(c.at) AS occurred_at, r.name AS referred_by,
+       c.service AS service, c.source_system AS source_system
+
+// name: select_contacts_of_families
+MATCH (c:Contact)-[i:INVOLVES]->(p:Person)
+WHERE i.family_id IN $family_ids
+MATCH (c)-[:WITH]->(a:Agency)
+OPTIONAL MATCH (c)-[:REFERRED_BY]->(r:Agency)
+RETURN c.id AS contact_id, p.id AS person_id, i.family_id AS family_id,
+       a.name AS agency, a.sector AS sector, c.type AS contact_type,
+       toString(c.at) AS occurred_at, r.name AS referred_by,
+       c.service AS service, c.source_system AS source_system
+
+// name: select_contacts_of_person
+MATCH (c:Contact)-[i:INVOLVES]->(p:Person {id: $person_id})
+MATCH (c)-[:WITH]->(a:Agency)
+OPTIONAL MATCH (c)-[:REFERRED_BY]->(r:Agency)
+RETURN c.id AS contact_id, p.id AS person_id, i.family_id AS family_id,
+       a.name AS agency, a.sector AS sector, c.type AS contact_type,
+       toString(c.at) AS occurred_at, r.name AS referred_by,
+       c.service AS service, c.source_system AS source_system
+
+// name: select_contacts_of_people
+MATCH (c:Contact)-[i:INVOLVES]->(p:Person)
+WHERE p.id IN $person_ids
+MATCH (c)-[:WITH]->(a:Agency)
+OPTIONAL MATCH (c)-[:REFERRED_BY]->(r:Agency)
+RETURN c.id AS contact_id, p.id AS person_id, i.family_id AS family_id,
+       a.name AS agency, a.sector AS sector, c.type AS contact_type,
+       toString(c.at) AS occurred_at, r.name AS referred_by,
+       c.service AS service, c.source_system AS source_system
+
+// name: select_family_ids_of_area
+MATCH (f:Family {area: $area}) RETURN f.id AS family_id
+
+// name: select_people
+MATCH (p:Person)-[:MEMBER_OF]->(f:Family)
+RETURN p.id AS person_id, f.id AS family_id, p.role AS role,
+       p.birth_month AS birth_month, p.sex AS sex
+ORDER BY family_id, person_id
+
+// name: select_people_of_family
+MATCH (p:Person)-[:MEMBER_OF]->(f:Family {id: $family_id})
+RETURN p.id AS person_id, f.id AS family_id, p.role AS role,
+       p.birth_month AS birth_month, p.sex AS sex
+ORDER BY person_id
+
+// name: select_families
+MATCH (f:Family) WHERE f.listed
+RETURN f.id AS family_id, f.area AS area
+ORDER BY family_id
+
+// name: select_lead_periods
+MATCH (l:LeadPeriod)
+RETURN l.family_id AS family_id, toString(l.lead_from) AS lead_from,
+       toString(l.lead_to) AS lead_to
+ORDER BY family_id, lead_from
+
+// name: select_lead_periods_of_family
+MATCH (l:LeadPeriod {family_id: $family_id})
+RETURN l.family_id AS family_id, toString(l.lead_from) AS lead_from,
+       toString(l.lead_to) AS lead_to
+ORDER BY lead_from
+
+// name: select_agencies
+MATCH (a:Agency)<-[:WITH]-(:Contact)-[i:INVOLVES]->()
+RETURN a.name AS agency, a.sector AS sector, count(i) AS contacts
+ORDER BY contacts DESC, agency
+
+// name: counts
+CALL () { MATCH (:Person)-[:MEMBER_OF]->() RETURN count(*) AS people }
+CALL () { MATCH (f:Family) WHERE f.listed RETURN count(f) AS families }
+CALL () { MATCH (c:Contact) WHERE EXISTS { (c)-[:INVOLVES]->() } RETURN count(c) AS contacts }
+CALL () { MATCH ()-[i:INVOLVES]->() RETURN count(i) AS contact_rows }
+CALL () { MATCH (a:Agency) WHERE EXISTS { (a)<-[:WITH]-() } RETURN count(a) AS agencies }
+CALL () { MATCH (l:Load) RETURN count(l) AS loads }
+RETURN people, families, contacts, contact_rows, agencies, loads
+
+// name: date_range
+MATCH (c:Contact)
+RETURN min(c.at) AS first, max(c.at) AS last
+
+// name: select_loads
+MATCH (l:Load)
+RETURN l.id AS load_id, l.source AS source, l.kind AS kind,
+       toString(l.started_at) AS started_at, toString(l.finished_at) AS finished_at,
+       l.rows_in AS rows_in, l.loaded AS loaded, l.rejected AS rejected,
+       l.rejects_path AS rejects_path
+ORDER BY load_id DESC
+
+// -- analysis results --------------------------------------------------------
+
+// name: delete_results
+MATCH (r:Result) DELETE r
+
+// name: insert_results
+UNWIND $rows AS row
+CREATE (:Result {name: row.name, payload: row.payload})
+
+// name: select_result
+MATCH (r:Result {name: $name}) RETURN r.payload AS payload
+
+// name: delete_flows
+MATCH (:Agency)-[f:FLOWS_TO]->(:Agency) DELETE f
+
+// name: create_flows
+UNWIND $rows AS row
+MERGE (a:Agency {name: row.from_agency})
+MERGE (b:Agency {name: row.to_agency})
+CREATE (a)-[:FLOWS_TO {transitions: row.transitions, families: row.families,
+                       median_days: row.median_days}]->(b)
+
+// name: select_flows
+MATCH (a:Agency)-[f:FLOWS_TO]->(b:Agency)
+RETURN a.name AS from_agency, b.name AS to_agency, f.transitions AS transitions,
+       f.families AS families, f.median_days AS median_days
+ORDER BY transitions DESC, from_agency, to_agency
