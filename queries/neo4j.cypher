@@ -89,20 +89,33 @@ MERGE (l:LeadPeriod {family_id: row.family_id, lead_from: row.lead_from})
 SET l.lead_to = row.lead_to
 MERGE (l)-[:LEAD_FOR]->(f)
 
-// name: merge_contacts
-// One row per (contact, person). The contact's own properties are the same on
-// each of its rows; the row's family is a property of its INVOLVES link.
+// Contacts are written in four steps, each an UNWIND over distinct rows: the
+// agencies, families and people they name (each node written once per batch,
+// not once per row), the contacts with their agency links, then one INVOLVES
+// per (contact, person) row, which carries the row's family.
+
+// name: merge_agencies
 UNWIND $rows AS row
+MERGE (a:Agency {name: row.agency})
+SET a.sector = row.sector
+
+// name: merge_contact_families
+UNWIND $rows AS row
+MERGE (f:Family {id: row.family_id})
+SET f.listed = true
+
+// name: merge_contact_people
+UNWIND $rows AS row
+MERGE (:Person {id: row.person_id})
+
+// name: merge_contacts
+// One row per contact: its properties, its agency and its referrer (replacing
+// the links of a corrected contact).
+UNWIND $rows AS row
+MATCH (a:Agency {name: row.agency})
 MERGE (c:Contact {id: row.contact_id})
 SET c.at = row.occurred_at, c.type = row.contact_type,
     c.service = row.service, c.source_system = row.source_system
-MERGE (a:Agency {name: row.agency})
-SET a.sector = row.sector
-MERGE (f:Family {id: row.family_id})
-SET f.listed = true
-MERGE (p:Person {id: row.person_id})
-MERGE (c)-[i:INVOLVES]->(p)
-SET i.family_id = row.family_id
 WITH c, a, row
 CALL (c, a, row) {
   MATCH (c)-[link:WITH|REFERRED_BY]->(other:Agency)
@@ -115,6 +128,14 @@ FOREACH (referrer IN CASE WHEN row.referred_by IS NULL THEN [] ELSE [row.referre
   MERGE (r:Agency {name: referrer})
   MERGE (c)-[:REFERRED_BY]->(r)
 )
+
+// name: merge_involves
+// One row per (contact, person); the row's family is a property of the link.
+UNWIND $rows AS row
+MATCH (c:Contact {id: row.contact_id})
+MATCH (p:Person {id: row.person_id})
+MERGE (c)-[i:INVOLVES]->(p)
+SET i.family_id = row.family_id
 
 // name: insert_load
 MATCH (l:Load)

@@ -36,6 +36,10 @@ SCHEMA_STATEMENTS = [
     "index_next_for_family", "index_next_for_person",
 ]  # fmt: skip
 _NULLABLE_TEXT = ["referred_by", "service", "source_system"]
+_CONTACT_PROPERTIES = [
+    "contact_id", "agency", "contact_type", "occurred_at", "referred_by", "service",
+    "source_system",
+]  # fmt: skip
 
 
 def _cypher(name: str) -> str:
@@ -184,14 +188,27 @@ class Neo4jStore:
 
     # -- writes ---------------------------------------------------------------
     def write_contacts(self, contacts: pd.DataFrame) -> int:
-        """Merge contact rows: the contact, its agency, referrer, person, family and links."""
+        """Merge contact rows: the agencies, families and people they name, each contact, its links.
+
+        Rows of one contact agree on its time, type and agency (the contract has
+        it so); the first row of each contact gives the contact's properties.
+        """
         frame = contacts.assign(occurred_at=_python_times(contacts["occurred_at"]))
         for column in _NULLABLE_TEXT:
             if column not in frame:
                 frame[column] = None
         self._touched_families.update(frame["family_id"].unique().tolist())
         self._touched_people.update(frame["person_id"].unique().tolist())
-        return self._write("merge_contacts", _records(frame, [c for c in CONTACT_COLUMNS]))
+        agencies = frame.drop_duplicates("agency")
+        self._write("merge_agencies", _records(agencies, ["agency", "sector"]))
+        families = frame.drop_duplicates("family_id")
+        self._write("merge_contact_families", _records(families, ["family_id"]))
+        people = frame.drop_duplicates("person_id")
+        self._write("merge_contact_people", _records(people, ["person_id"]))
+        once = frame.drop_duplicates("contact_id")
+        self._write("merge_contacts", _records(once, _CONTACT_PROPERTIES))
+        involves = _records(frame, ["contact_id", "person_id", "family_id"])
+        return self._write("merge_involves", involves)
 
     def write_people(self, people: pd.DataFrame) -> int:
         """Merge people and their MEMBER_OF links (a person moved to another family moves)."""

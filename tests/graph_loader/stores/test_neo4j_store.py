@@ -160,9 +160,19 @@ def test_a_database_holding_other_data_is_refused(neo4j_store):
     neo4j_store._driver.execute_query("MATCH (c:Customer) DELETE c")
 
 
-def test_an_unreachable_server_is_one_clear_error():
+@pytest.mark.parametrize("url", ["bolt://127.0.0.1:9", "neo4j://127.0.0.1:9"])
+def test_an_unreachable_server_is_one_clear_error(url):
     with pytest.raises(StoreUnavailableError, match="cannot reach Neo4j.*`make neo4j`"):
-        open_store("bolt://127.0.0.1:9")
+        open_store(url)
+
+
+def test_the_routing_scheme_reaches_the_same_graph(neo4j_uri, neo4j_store):
+    fill(neo4j_store)
+    routed = open_store(neo4j_uri.replace("bolt://", "neo4j://"))
+    try:
+        assert routed.counts() == neo4j_store.counts()
+    finally:
+        routed.close()
 
 
 def test_credentials_come_from_the_url_or_the_environment(monkeypatch):

@@ -6,7 +6,7 @@ import pytest
 
 from graph_loader.stores import default_store_url, open_store
 from graph_loader.stores.sqlite import SCHEMA_VERSION
-from journey.errors import SchemaVersionError, StoreError, StoreUnavailableError
+from journey.errors import SchemaVersionError, StoreError
 
 
 def test_store_is_one_wal_file_with_its_schema_version(tmp_path):
@@ -51,14 +51,6 @@ def test_missing_store_without_create(tmp_path):
     with pytest.raises(StoreError, match="no such store"):
         open_store(f"sqlite:///{tmp_path / 'none.db'}", create=False)
     assert not (tmp_path / "none.db").exists()
-
-
-@pytest.mark.parametrize(
-    "url", ["neo4j://localhost:7687", "bolt://h:7687", "neo4j+s://x.databases.neo4j.io"]
-)
-def test_neo4j_urls_are_reserved(url):
-    with pytest.raises(StoreUnavailableError, match="not available yet"):
-        open_store(url)
 
 
 def test_unknown_scheme():
