@@ -152,7 +152,7 @@ def test_missing_column_exits_2_and_writes_nothing(runner, tmp_path):
     ("args", "status", "message"),
     [
         (["load", "{tmp}/nowhere"], 2, "does not exist"),
-        (["load", "{tmp}/in", "--store", "neo4j://localhost:7687"], 1, "not available yet"),
+        (["load", "{tmp}/in", "--store", "neo4j://127.0.0.1:9"], 1, "cannot reach Neo4j"),
         (
             ["load", "{tmp}/in", "--store", "sqlite:///{tmp}/text.db"],
             1,
