@@ -92,8 +92,7 @@ def store_option(default: str | None = None) -> Callable[[Callable[..., Any]], A
         default=default,
         # A string stands for the default in the help, shown in parentheses.
         show_default=True if default else "$JOURNEY_STORE, else sqlite:///journey.db",
-        help="Store URL: sqlite:///relative/path.db, sqlite:////absolute/path.db, or a Neo4j "
-        "URL such as bolt://127.0.0.1:7687 (NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE).",
+        help="Store URL: sqlite:///path/file.db, or Neo4j: bolt://host:7687.",
     )
 
 
