@@ -92,7 +92,7 @@ def store_option(default: str | None = None) -> Callable[[Callable[..., Any]], A
         default=default,
         # A string stands for the default in the help, shown in parentheses.
         show_default=True if default else "$JOURNEY_STORE, else sqlite:///journey.db",
-        help="Store URL: sqlite:///path/file.db, or Neo4j: bolt://host:7687.",
+        help="sqlite:///file.db, or Neo4j: bolt://host:7687.",
     )
 
 
