@@ -2,8 +2,10 @@
 
 Each backend keeps its queries in one file (``sqlite.sql``, ``neo4j.cypher``),
 one query per block introduced by a ``-- name: <query name>`` line (``//
-name:`` in Cypher). Values are always passed as parameters; no query text is
-ever built from input.
+name:`` in Cypher). Values are always passed as named parameters
+(``:family_id``, ``$family_id`` in Cypher), bound from a dict; no query text is
+ever built from input. Transaction control and connection settings are
+queries too.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from functools import cache
 from importlib import resources
 
-__all__ = ["query", "query_names", "UnknownQueryError"]
+__all__ = ["query", "UnknownQueryError"]
 
 _FILES = {"sqlite": "sqlite.sql", "neo4j": "neo4j.cypher"}
 _NAME = re.compile(r"^(?:--|//)\s*name:\s*([a-z0-9_]+)\s*$", re.MULTILINE)
@@ -22,17 +24,28 @@ class UnknownQueryError(KeyError):
     """A query name that the backend's query file does not define."""
 
 
-@cache
-def _load(backend: str) -> dict[str, str]:
-    text = resources.files("queries").joinpath(_FILES[backend]).read_text("utf-8")
+def _parse(text: str, file_name: str) -> dict[str, str]:
+    r"""Each query of a query file's ``text`` by name; ValueError when a name repeats.
+
+    Examples
+    --------
+    >>> _parse("-- about\n-- name: one\nSELECT 1;\n\n-- name: two\nSELECT 2;\n", "x.sql")
+    {'one': 'SELECT 1;', 'two': 'SELECT 2;'}
+    """
     parts = _NAME.split(text)
     # parts = [preamble, name1, body1, name2, body2, ...]
     named = {}
     for name, body in zip(parts[1::2], parts[2::2], strict=True):
         if name in named:
-            raise ValueError(f"{_FILES[backend]}: query {name!r} is defined twice")
+            raise ValueError(f"{file_name}: query {name!r} is defined twice")
         named[name] = body.strip()
     return named
+
+
+@cache
+def _load(backend: str) -> dict[str, str]:
+    file_name = _FILES[backend]
+    return _parse(resources.files("queries").joinpath(file_name).read_text("utf-8"), file_name)
 
 
 def query(backend: str, name: str) -> str:
@@ -47,8 +60,3 @@ def query(backend: str, name: str) -> str:
         return _load(backend)[name]
     except KeyError:
         raise UnknownQueryError(f"no query {name!r} for backend {backend!r}") from None
-
-
-def query_names(backend: str) -> list[str]:
-    """The names of every query the backend defines."""
-    return sorted(_load(backend))

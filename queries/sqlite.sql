@@ -1,5 +1,25 @@
 -- Queries of the embedded SQLite store. One statement per named block unless
--- the name ends in _script (run with executescript: schema only, no values).
+-- the name ends in _script (run with executescript: schema and connection
+-- settings only, no values). Values are always named parameters (:family_id),
+-- bound from a dict. A slot in braces ({contacts_columns}) stands for a list of
+-- the contacts table's columns, filled in from the table's one layout in
+-- graph_loader/stores/sqlite_schema.py: column names, never values.
+
+-- name: configure_connection_script
+-- Write-ahead log: readers (the web app's threads) never wait for a load.
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=NORMAL;
+PRAGMA cache_size=-200000;
+PRAGMA temp_store=MEMORY;
+
+-- name: begin
+BEGIN;
+
+-- name: commit
+COMMIT;
+
+-- name: rollback
+ROLLBACK;
 
 -- name: schema_script
 CREATE TABLE IF NOT EXISTS meta (
@@ -30,17 +50,8 @@ CREATE TABLE IF NOT EXISTS agencies (
 );
 -- Clustered in journey order so that reading every family's journey is one scan.
 CREATE TABLE IF NOT EXISTS contacts (
-    family_id     TEXT NOT NULL,
-    occurred_at   TEXT NOT NULL,
-    contact_id    TEXT NOT NULL,
-    person_id     TEXT NOT NULL,
-    agency        TEXT NOT NULL,
-    sector        TEXT NOT NULL,
-    contact_type  TEXT NOT NULL,
-    referred_by   TEXT,
-    service       TEXT,
-    source_system TEXT,
-    PRIMARY KEY (family_id, occurred_at, contact_id, person_id)
+{contacts_definitions},
+    PRIMARY KEY ({contacts_key})
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS contacts_id ON contacts (contact_id, person_id);
 CREATE INDEX IF NOT EXISTS contacts_person ON contacts (person_id, occurred_at);
@@ -82,30 +93,16 @@ INSERT INTO meta (key, value) VALUES (:key, :value)
 ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 
 -- name: upsert_contact
-INSERT INTO contacts (contact_id, person_id, family_id, agency, sector, contact_type,
-                      occurred_at, referred_by, service, source_system)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO contacts ({contacts_columns})
+VALUES ({contacts_parameters})
 ON CONFLICT (contact_id, person_id) DO UPDATE SET
-    family_id = excluded.family_id,
-    agency = excluded.agency,
-    sector = excluded.sector,
-    contact_type = excluded.contact_type,
-    occurred_at = excluded.occurred_at,
-    referred_by = excluded.referred_by,
-    service = excluded.service,
-    source_system = excluded.source_system
+    {contacts_updates}
 -- Rewriting an unchanged row would move it in the clustered index for nothing.
-WHERE contacts.family_id IS NOT excluded.family_id
-   OR contacts.agency IS NOT excluded.agency
-   OR contacts.sector IS NOT excluded.sector
-   OR contacts.contact_type IS NOT excluded.contact_type
-   OR contacts.occurred_at IS NOT excluded.occurred_at
-   OR contacts.referred_by IS NOT excluded.referred_by
-   OR contacts.service IS NOT excluded.service
-   OR contacts.source_system IS NOT excluded.source_system;
+WHERE {contacts_changed};
 
 -- name: upsert_person
-INSERT INTO people (person_id, family_id, role, birth_month, sex) VALUES (?, ?, ?, ?, ?)
+INSERT INTO people (person_id, family_id, role, birth_month, sex)
+VALUES (:person_id, :family_id, :role, :birth_month, :sex)
 ON CONFLICT (person_id) DO UPDATE SET
     family_id = excluded.family_id,
     role = excluded.role,
@@ -113,11 +110,11 @@ ON CONFLICT (person_id) DO UPDATE SET
     sex = excluded.sex;
 
 -- name: upsert_family
-INSERT INTO families (family_id, area) VALUES (?, ?)
+INSERT INTO families (family_id, area) VALUES (:family_id, :area)
 ON CONFLICT (family_id) DO UPDATE SET area = coalesce(excluded.area, families.area);
 
 -- name: upsert_lead_period
-INSERT INTO lead_periods (family_id, lead_from, lead_to) VALUES (?, ?, ?)
+INSERT INTO lead_periods (family_id, lead_from, lead_to) VALUES (:family_id, :lead_from, :lead_to)
 ON CONFLICT (family_id, lead_from) DO UPDATE SET lead_to = excluded.lead_to;
 
 -- name: add_families_from_contacts
@@ -135,8 +132,7 @@ VALUES (:source, :kind, :started_at, :finished_at, :rows_in, :loaded, :rejected,
 
 -- name: select_contacts
 -- Every filter is optional: a NULL parameter switches it off.
-SELECT c.contact_id, c.person_id, c.family_id, c.agency, c.sector, c.contact_type,
-       c.occurred_at, c.referred_by, c.service, c.source_system
+SELECT {contacts_columns}
 FROM contacts AS c
 WHERE (:family_id IS NULL OR c.family_id = :family_id)
   AND (:person_id IS NULL OR c.person_id = :person_id)
@@ -144,72 +140,32 @@ WHERE (:family_id IS NULL OR c.family_id = :family_id)
   AND (:end IS NULL OR c.occurred_at < :end)
   AND (:agency IS NULL OR c.agency = :agency)
   AND (:area IS NULL OR c.family_id IN (SELECT f.family_id FROM families AS f WHERE f.area = :area))
-ORDER BY c.family_id, c.occurred_at, c.contact_id, c.person_id;
+ORDER BY {contacts_key};
 
 -- name: select_contacts_of_family
-SELECT contact_id, person_id, family_id, agency, sector, contact_type,
-       occurred_at, referred_by, service, source_system
+SELECT {contacts_columns}
 FROM contacts
 WHERE family_id = :family_id
-ORDER BY family_id, occurred_at, contact_id, person_id;
+ORDER BY {contacts_key};
 
 -- name: select_contacts_of_person
-SELECT contact_id, person_id, family_id, agency, sector, contact_type,
-       occurred_at, referred_by, service, source_system
+SELECT {contacts_columns}
 FROM contacts INDEXED BY contacts_person
 WHERE person_id = :person_id
-ORDER BY family_id, occurred_at, contact_id, person_id;
+ORDER BY {contacts_key};
 
 -- name: select_all_contacts
-SELECT contact_id, person_id, family_id, agency, sector, contact_type,
-       occurred_at, referred_by, service, source_system
+SELECT {contacts_columns}
 FROM contacts
-ORDER BY family_id, occurred_at, contact_id, person_id;
+ORDER BY {contacts_key};
 
--- One column of every contact in journey order, as one string: values joined
--- by char(31), NULL written as char(30). The contract refuses control
+-- name: select_contact_columns
+-- Every column of every contact in journey order, each as one string: values
+-- joined by char(31), NULL written as char(30). The contract refuses control
 -- characters in text, so splitting is exact; reading a million rows this way
 -- is about twice as fast as fetching row tuples.
-
--- name: column_contact_id
-SELECT group_concat(coalesce(contact_id, char(30)), char(31))
-FROM (SELECT contact_id FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
-
--- name: column_person_id
-SELECT group_concat(coalesce(person_id, char(30)), char(31))
-FROM (SELECT person_id FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
-
--- name: column_family_id
-SELECT group_concat(coalesce(family_id, char(30)), char(31))
-FROM (SELECT family_id FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
-
--- name: column_agency
-SELECT group_concat(coalesce(agency, char(30)), char(31))
-FROM (SELECT agency FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
-
--- name: column_sector
-SELECT group_concat(coalesce(sector, char(30)), char(31))
-FROM (SELECT sector FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
-
--- name: column_contact_type
-SELECT group_concat(coalesce(contact_type, char(30)), char(31))
-FROM (SELECT contact_type FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
-
--- name: column_occurred_at
-SELECT group_concat(coalesce(occurred_at, char(30)), char(31))
-FROM (SELECT occurred_at FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
-
--- name: column_referred_by
-SELECT group_concat(coalesce(referred_by, char(30)), char(31))
-FROM (SELECT referred_by FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
-
--- name: column_service
-SELECT group_concat(coalesce(service, char(30)), char(31))
-FROM (SELECT service FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
-
--- name: column_source_system
-SELECT group_concat(coalesce(source_system, char(30)), char(31))
-FROM (SELECT source_system FROM contacts ORDER BY family_id, occurred_at, contact_id, person_id);
+SELECT {contacts_joined}
+FROM (SELECT {contacts_columns} FROM contacts ORDER BY {contacts_key});
 
 -- name: get_snapshot
 SELECT payload FROM contacts_snapshot WHERE id = 1;

@@ -1,0 +1,123 @@
+"""The embedded store's schema: the contacts table's columns, the query texts, the schema check.
+
+The contacts table's columns are the contract's (:data:`journey.contract.CONTACT_COLUMNS`),
+laid out here once: the journey-order key first (the clustered order on disk),
+then the others. The queries in ``queries/sqlite.sql`` that need the column list
+name a slot such as ``{contacts_columns}``; :func:`statement` fills the slots
+from this layout, so the DDL, the upsert and the reads cannot drift apart.
+Slots hold column names only, never values: values are always bound as named
+parameters.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+from journey.contract import CONTACT_COLUMNS
+from journey.errors import SchemaVersionError, StoreError
+from queries import query
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CONTACTS_KEY",
+    "CONTACTS_TABLE_COLUMNS",
+    "NULLABLE_CONTACT_COLUMNS",
+    "statement",
+    "configure",
+    "ensure_schema",
+]
+
+SCHEMA_VERSION = 1
+
+#: The contacts table's primary key, journey order: each family's journey is
+#: one contiguous range of the clustered index.
+CONTACTS_KEY = ("family_id", "occurred_at", "contact_id", "person_id")
+#: The contacts table's columns in their on-disk order: the key, then the contract's others.
+CONTACTS_TABLE_COLUMNS = (*CONTACTS_KEY, *(c for c in CONTACT_COLUMNS if c not in CONTACTS_KEY))
+#: The contact columns that may be NULL; the others are NOT NULL.
+NULLABLE_CONTACT_COLUMNS = frozenset({"referred_by", "service", "source_system"})
+# The id of a contact row (its unique index): an upsert never changes it.
+_CONTACT_ROW_ID = ("contact_id", "person_id")
+
+_SLOT = re.compile(r"\{([a-z_]+)\}")
+
+
+def _slots() -> dict[str, str]:
+    """The text of every slot the query file may name, built from the contacts layout."""
+    width = max(map(len, CONTACTS_TABLE_COLUMNS))
+    definitions = [
+        f"    {column:<{width}} TEXT{'' if column in NULLABLE_CONTACT_COLUMNS else ' NOT NULL'}"
+        for column in CONTACTS_TABLE_COLUMNS
+    ]
+    updated = [c for c in CONTACTS_TABLE_COLUMNS if c not in _CONTACT_ROW_ID]
+    return {
+        "contacts_definitions": ",\n".join(definitions),
+        "contacts_key": ", ".join(CONTACTS_KEY),
+        "contacts_columns": ", ".join(CONTACT_COLUMNS),
+        "contacts_parameters": ", ".join(f":{c}" for c in CONTACT_COLUMNS),
+        "contacts_updates": ",\n    ".join(f"{c} = excluded.{c}" for c in updated),
+        "contacts_changed": "\n   OR ".join(f"contacts.{c} IS NOT excluded.{c}" for c in updated),
+        "contacts_joined": ",\n       ".join(
+            f"group_concat(coalesce({c}, char(30)), char(31)) AS {c}" for c in CONTACT_COLUMNS
+        ),
+    }
+
+
+@cache
+def statement(name: str) -> str:
+    """The SQL text of the embedded store's query ``name``, its slots filled in.
+
+    Raises :class:`queries.UnknownQueryError` for a name ``queries/sqlite.sql``
+    does not define, and KeyError for a slot this module does not know.
+
+    Examples
+    --------
+    >>> print(statement("select_contacts_of_family"))  # doctest: +ELLIPSIS
+    SELECT contact_id, person_id, family_id, agency, sector, contact_type, occurred_at, ...
+    FROM contacts
+    WHERE family_id = :family_id
+    ORDER BY family_id, occurred_at, contact_id, person_id;
+    >>> statement("begin")
+    'BEGIN;'
+    """
+    slots = _slots()
+    return _SLOT.sub(lambda slot: slots[slot.group(1)], query("sqlite", name))
+
+
+def configure(connection: sqlite3.Connection) -> None:
+    """Set a new connection's journal mode, durability, cache and temporary storage."""
+    connection.executescript(statement("configure_connection_script"))
+
+
+def ensure_schema(connection: sqlite3.Connection, path: Path) -> None:
+    """Check the file is a journey store of this schema version, then add any missing table.
+
+    An empty file becomes a store of :data:`SCHEMA_VERSION`.
+
+    Raises
+    ------
+    StoreError
+        A SQLite file that is not a journey store.
+    SchemaVersionError
+        A journey store of another schema version.
+    """
+    tables = {row[0] for row in connection.execute(statement("table_names"))}
+    if tables and "meta" not in tables:
+        raise StoreError(f"{path}: is a SQLite file but not a journey store")
+    if "meta" in tables:
+        row = connection.execute(statement("get_meta"), {"key": "schema_version"}).fetchone()
+        found = int(row[0]) if row else None
+        if found != SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{path}: store schema version {found}, this version of journey needs "
+                f"{SCHEMA_VERSION}; load your data into a new store file"
+            )
+    # Every statement is IF NOT EXISTS: this also adds tables new within the version.
+    connection.executescript(statement("schema_script"))
+    if "meta" not in tables:
+        connection.execute(
+            statement("set_meta"), {"key": "schema_version", "value": str(SCHEMA_VERSION)}
+        )

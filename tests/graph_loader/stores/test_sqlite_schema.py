@@ -1,0 +1,177 @@
+"""The embedded store's file format: the contacts table's layout, connections, transactions.
+
+``data/store-v1.db.gz`` is a store of schema version 1 written by the store
+before its contacts columns were laid out in one place, by
+:func:`write_reference_store` below. Every later store must open it and read
+the same, and write the same store from the same input.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graph_loader.stores import open_store
+from graph_loader.stores.sqlite import SQLiteStore, _time_text
+from graph_loader.stores.sqlite_schema import (
+    CONTACTS_KEY,
+    CONTACTS_TABLE_COLUMNS,
+    NULLABLE_CONTACT_COLUMNS,
+)
+from journey.contract import CONTACT_COLUMNS
+from journey.errors import StoreError
+from journey.store import LoadRecord
+from tests.graph_loader.stores.test_store_contract import (
+    CONTACTS,
+    FAMILIES,
+    PEOPLE,
+    PERIODS,
+    fill,
+)
+
+REFERENCE = Path(__file__).parent / "data" / "store-v1.db.gz"
+RESULT = pd.DataFrame(
+    {"family_id": ["F1"], "eligible": [True], "first_eligible": pd.to_datetime(["2021-03-04"])}
+)
+LOAD = LoadRecord(
+    source="contacts.csv",
+    started_at=datetime(2024, 1, 1, 9),
+    finished_at=datetime(2024, 1, 1, 9, 1),
+    rows_in=6,
+    loaded=5,
+    rejected=1,
+    rejects_path="contacts.csv.rejects.csv",
+)
+
+
+def write_reference_store(store: SQLiteStore) -> None:
+    """What ``data/store-v1.db.gz`` holds: the contract suite's population, a load, a result."""
+    store.write_families(FAMILIES)
+    store.write_people(PEOPLE)
+    store.write_lead_periods(PERIODS)
+    store.write_contacts(CONTACTS)
+    store.record_load(LOAD)
+    store.finish_load()
+    store.save_results({"eligibility": RESULT}, {"families": 2})
+
+
+@pytest.fixture
+def reference(tmp_path) -> Path:
+    """A copy of the reference store (opening a store may add its WAL files beside it)."""
+    path = tmp_path / "store-v1.db"
+    path.write_bytes(gzip.decompress(REFERENCE.read_bytes()))
+    return path
+
+
+def _dump(path: Path) -> list[str]:
+    """The store's schema and rows as SQL, less the two blobs whose bytes belong to libraries.
+
+    The results' JSON names the pandas version and the snapshot is numpy's
+    format: both are compared by what they read back instead.
+    """
+    db = sqlite3.connect(path)
+    try:
+        skipped = ('INSERT INTO "results"', 'INSERT INTO "contacts_snapshot"')
+        return [line for line in db.iterdump() if not line.startswith(skipped)]
+    finally:
+        db.close()
+
+
+def test_a_version_1_store_opens_and_reads_the_same(reference):
+    store = open_store(f"sqlite:///{reference}", create=False)
+    expected = CONTACTS.sort_values(list(CONTACTS_KEY)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(store.contacts(), expected)  # from its snapshot
+    pd.testing.assert_frame_equal(store._table_contacts(list(CONTACT_COLUMNS)), expected)
+    assert store.people()["person_id"].tolist() == ["p1", "p2", "p3"]
+    pd.testing.assert_frame_equal(store.families(), FAMILIES)
+    pd.testing.assert_frame_equal(store.lead_periods(), PERIODS)
+    loads = store.loads()
+    assert loads[["source", "rows_in", "loaded", "rejected"]].values.tolist() == [
+        ["contacts.csv", 6, 5, 1]
+    ]
+    pd.testing.assert_frame_equal(store.result("eligibility"), RESULT)
+    assert store.results_meta() == {"families": 2}
+    store.close()
+
+
+def test_the_store_writes_what_version_1_wrote(reference, tmp_path):
+    path = tmp_path / "now.db"
+    with SQLiteStore(path) as store:
+        write_reference_store(store)
+    assert _dump(path) == _dump(reference)  # the same DDL text, the same rows
+    with SQLiteStore(path) as now, SQLiteStore(reference) as before:
+        pd.testing.assert_frame_equal(now.contacts(), before.contacts())
+        pd.testing.assert_frame_equal(now.result("eligibility"), before.result("eligibility"))
+
+
+def test_the_contacts_table_is_laid_out_from_the_one_column_list(fresh_store):
+    info = fresh_store._db.execute("PRAGMA table_xinfo(contacts)").fetchall()
+    # cid, name, type, notnull, default, pk (position in the key), hidden
+    assert [row[1] for row in info] == list(CONTACTS_TABLE_COLUMNS)
+    assert sorted(CONTACTS_TABLE_COLUMNS) == sorted(CONTACT_COLUMNS)
+    assert {row[1] for row in info if not row[3]} == NULLABLE_CONTACT_COLUMNS
+    assert [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]] == list(CONTACTS_KEY)
+
+
+def test_every_connection_gets_the_same_settings(fresh_store):
+    def settings() -> tuple:
+        connection = fresh_store._db
+        return tuple(
+            connection.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "synchronous", "cache_size", "temp_store")
+        )
+
+    other = []
+    thread = threading.Thread(target=lambda: other.append(settings()))
+    thread.start()
+    thread.join()
+    # WAL; synchronous NORMAL (1); a 200 MB page cache; temporary tables in memory (2).
+    assert settings() == other[0] == ("wal", 1, -200000, 2)
+
+
+def test_a_failed_write_leaves_nothing_behind(fresh_store, tmp_path):
+    fill(fresh_store)
+    before = fresh_store.contacts()
+    batch = CONTACTS.assign(contact_id=["c9", "c9", "c10", "c11", "c12"])
+    batch.loc[3, "contact_type"] = None  # NOT NULL: the whole batch fails
+    with pytest.raises(StoreError, match="write failed .*NOT NULL"):
+        fresh_store.write_contacts(batch)
+    assert not fresh_store._db.in_transaction
+    pd.testing.assert_frame_equal(fresh_store.contacts(), before)
+    assert fresh_store.counts()["contact_rows"] == len(CONTACTS)
+    fresh_store.write_contacts(batch.dropna(subset=["contact_type"]))  # the store still writes
+    assert fresh_store.counts()["contact_rows"] == len(CONTACTS) + 4
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        ["2021-03-01 22:30:15.999", "2021-03-01", None, "1969-12-31 23:59:59.5", "2262-04-11"],
+        ["1677-09-22 00:00:01", "2000-02-29 12:00"],
+        [None, None],
+        [],
+    ],
+)
+def test_times_are_written_as_strftime_writes_them(times):
+    values = pd.Series([pd.Timestamp(t) for t in times], dtype="datetime64[ns]")
+    expected = values.dt.strftime("%Y-%m-%d %H:%M:%S").astype(object).where(values.notna(), None)
+    assert _time_text(values).tolist() == expected.tolist()
+
+
+def test_aware_times_are_written_as_their_wall_clock_time():
+    values = pd.Series(pd.to_datetime(["2021-07-01 09:30"])).dt.tz_localize("Europe/London")
+    assert _time_text(values).tolist() == ["2021-07-01 09:30:00"]
+
+
+def test_some_columns_read_from_the_table_equal_those_from_the_snapshot(fresh_store):
+    fill(fresh_store)
+    wanted = ["referred_by", "occurred_at", "contact_id"]
+    pd.testing.assert_frame_equal(
+        fresh_store._table_contacts(wanted), fresh_store.contacts(columns=wanted)
+    )
