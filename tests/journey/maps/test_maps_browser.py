@@ -8,7 +8,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import shutil
 import threading
 from functools import partial
 from pathlib import Path
@@ -180,8 +179,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def app_like_server(tmp_path):
-    """Serve web/static/vendor at /static/vendor and map pages at /, on 127.0.0.1."""
-    shutil.copytree(ROOT / "web" / "static" / "vendor", tmp_path / "static" / "vendor")
+    """Serve the linked maps' files at /static/vendor and map pages at /, on 127.0.0.1."""
+    from journey.maps import write_static_assets
+
+    write_static_assets(tmp_path / "static" / "vendor")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=tmp_path))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
