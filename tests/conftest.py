@@ -1,4 +1,4 @@
-"""Fixtures shared by every layer: real stores in temporary folders."""
+"""Fixtures shared by every layer: real stores in temporary folders, one headless browser."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import pytest
 from hypothesis import settings
 
 from graph_loader.stores import open_store
+
+# The session's one Chromium (``browser``) for the browser tests of every layer.
+pytest_plugins = ["tests.browser"]
 
 # Timing is for benchmarks, not tests: a loaded 2-core CI machine must not fail
 # a property because one example was slow.

@@ -1,14 +1,16 @@
 """The map page's own script and style sheet, and the vis-network files shipped with pyvis.
 
+The script and style sheet are files of this package, ``journey/maps/static/``
+(:data:`PAGE_FILES`), read with :mod:`importlib.resources`: self-contained
+pages embed their text, and the web app serves the same bytes at its assets
+prefix. vis-network is read from the installed pyvis.
+
 The script reads the network from the page's JSON data block, draws it with
 vis-network, exposes ``window.nodes``, ``window.edges`` and ``window.network``,
 and paints the swimlane decorations (lane stripes, time grid, peak-window band,
 lane and date labels that stay readable at any zoom) on the canvas. It never
 writes user data into the DOM as HTML: canvas ``fillText`` draws text, and
 vis-network 9.1 puts a string ``title`` into its tooltip with ``innerText``.
-
-The same text is served by the web app from ``web/static/vendor`` (see
-:func:`journey.maps.write_static_assets`); a test keeps the copies equal.
 """
 
 from __future__ import annotations
@@ -16,175 +18,55 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["MAP_SCRIPT", "MAP_STYLE", "VIS_VERSION", "vis_script", "vis_style"]
+__all__ = [
+    "PAGE_FILES",
+    "VIS_VERSION",
+    "map_script",
+    "map_style",
+    "page_file",
+    "vis_script",
+    "vis_style",
+]
 
 VIS_VERSION = "9.1.2"
 
-MAP_SCRIPT = r"""/* Journey maps: draws a pyvis-built network from the page's JSON data block. */
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("journey-map-data").textContent);
-  var container = document.getElementById("journey-map");
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  var decor = data.decor || {};
-  var FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-  window.nodes = nodes;
-  window.edges = edges;
-  window.network = network;
+# The page's own files, in journey/maps/static/: its script and its style sheet.
+PAGE_FILES = ("journey-map.js", "journey-map.css")
 
-  function screenSpace(ctx, draw) {
-    var ratio = ctx.canvas.width / (ctx.canvas.clientWidth || ctx.canvas.width) || 1;
-    ctx.save();
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    draw();
-    ctx.restore();
-  }
 
-  function pill(ctx, text, x, y, centred, fill, ink) {
-    ctx.font = FONT;
-    var width = ctx.measureText(text).width;
-    var left = centred ? x - width / 2 : x;
-    ctx.fillStyle = fill || "rgba(255, 255, 255, 0.9)";
-    ctx.fillRect(left - 4, y - 9, width + 8, 18);
-    ctx.fillStyle = ink || "#1f2933";
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    ctx.fillText(text, left, y);
-    return [left - 4, left + width + 4];
-  }
+def page_file(name: str) -> bytes:
+    """The bytes of one of the page's own files (one of :data:`PAGE_FILES`).
 
-  function laneLabels(ctx, scale, viewHeight) {
-    // A lane's own label node becomes unreadable when zoomed out or panned off to the
-    // left; then its label is drawn at a fixed size over it, or pinned to the left edge.
-    (decor.lanes || []).forEach(function (lane) {
-      var bounds = network.getBoundingBox(lane.node);
-      var left = network.canvasToDOM({ x: bounds.left, y: lane.y });
-      var right = network.canvasToDOM({ x: bounds.right, y: lane.y });
-      if (scale * (decor.lane_font || 16) >= 11 && left.x >= 0) { return; }
-      if (left.y > 0 && left.y < viewHeight) {
-        ctx.font = FONT;
-        var half = ctx.measureText(lane.label).width / 2;
-        var centre = Math.max((left.x + right.x) / 2, half + 10);
-        pill(ctx, lane.label, centre, left.y, true, lane.fill, lane.ink);
-      }
-    });
-  }
-
-  function fitExtent() {
-    // Fit the nodes (with their labels) and the decorations, which vis's own fit ignores.
-    var box = decor.extent;
-    if (!box) { return; }
-    var x0 = box.x0, x1 = box.x1, y0 = box.y0, y1 = box.y1;
-    nodes.getIds().forEach(function (id) {
-      var b = network.getBoundingBox(id);
-      x0 = Math.min(x0, b.left); x1 = Math.max(x1, b.right);
-      y0 = Math.min(y0, b.top); y1 = Math.max(y1, b.bottom);
-    });
-    var width = container.clientWidth || 800;
-    var height = container.clientHeight || 600;
-    var scale = Math.min(width / Math.max(x1 - x0, 1), height / Math.max(y1 - y0 + 60, 1));
-    network.moveTo({
-      position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 - 10 },
-      scale: Math.min(scale * 0.96, 1.5),
-      animation: false
-    });
-  }
-
-  network.on("beforeDrawing", function (ctx) {
-    var box = decor.extent;
-    if (!box) { return; }
-    var scale = network.getScale();
-    (decor.lanes || []).forEach(function (lane) {
-      if (lane.shade) {
-        ctx.fillStyle = "#eef1f5";
-        ctx.fillRect(box.x0, lane.y - lane.half, box.x1 - box.x0, 2 * lane.half);
-      }
-    });
-    if (decor.band) {
-      ctx.fillStyle = "rgba(230, 159, 0, 0.18)";
-      ctx.fillRect(decor.band.x0, box.y0, Math.max(decor.band.x1 - decor.band.x0, 4 / scale),
-                   box.y1 - box.y0);
-    }
-    (decor.ticks || []).forEach(function (tick) {
-      ctx.strokeStyle = tick.major ? "#9aa5b1" : "#d9dee4";
-      ctx.lineWidth = 1 / scale;
-      ctx.beginPath();
-      ctx.moveTo(tick.x, box.y0);
-      ctx.lineTo(tick.x, box.y1);
-      ctx.stroke();
-    });
-  });
-
-  network.on("afterDrawing", function (ctx) {
-    var scale = network.getScale();
-    var box = decor.extent;
-    screenSpace(ctx, function () {
-      var viewWidth = ctx.canvas.clientWidth;
-      var viewHeight = ctx.canvas.clientHeight;
-      (decor.headings || []).forEach(function (heading) {
-        var at = network.canvasToDOM({ x: heading.x, y: heading.y });
-        pill(ctx, heading.label, at.x, at.y, true);
-      });
-      if (!box) { return; }
-      var top = Math.max(12, network.canvasToDOM({ x: 0, y: box.y0 }).y - 12);
-      var taken = [];
-      [true, false].forEach(function (major) {
-        (decor.ticks || []).forEach(function (tick) {
-          if (Boolean(tick.major) !== major) { return; }
-          ctx.font = FONT;
-          var x = network.canvasToDOM({ x: tick.x, y: 0 }).x;
-          var half = ctx.measureText(tick.label).width / 2 + 4;
-          var clash = taken.some(function (span) {
-            return x - half < span[1] + 8 && x + half > span[0] - 8;
-          });
-          if (!clash && x > half && x < viewWidth - half) {
-            taken.push(pill(ctx, tick.label, x, top, true));
-          }
-        });
-      });
-      if (decor.band) {
-        var left = network.canvasToDOM({ x: decor.band.x0, y: box.y1 });
-        var right = network.canvasToDOM({ x: decor.band.x1, y: box.y1 });
-        var from = Math.max(left.x, 0), to = Math.min(right.x, viewWidth);
-        if (to > from) {
-          pill(ctx, decor.band.label, Math.min(Math.max((from + to) / 2, 50), viewWidth - 50),
-               Math.min(left.y + 14, viewHeight - 10), true);
-        }
-      }
-      laneLabels(ctx, scale, viewHeight);
-    });
-  });
-
-  network.once("afterDrawing", function () {
-    fitExtent();
-    document.body.setAttribute("data-map-ready", "true");
-  });
-})();
-"""
-
-MAP_STYLE = """/* Journey maps: page layout and tooltip. */
-html, body { margin: 0; padding: 0; height: 100%; background: #ffffff; color: #1f2933;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-body { display: flex; flex-direction: column; }
-.journey-map-header { padding: 8px 12px 0; }
-.journey-map-header h1 { font-size: 1.1rem; margin: 0 0 4px; }
-.journey-map-note { margin: 0 0 4px; font-size: 0.9rem; }
-#journey-map { flex: 1 1 auto; min-height: 320px; position: relative; }
-.journey-map-legend { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none;
-  margin: 0; padding: 6px 12px; border-top: 1px solid #d9dee4; font-size: 0.85rem; }
-.journey-map-legend li { display: flex; align-items: center; gap: 6px; }
-div.vis-tooltip { white-space: normal; max-width: 420px; font-size: 13px; line-height: 1.4;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
-  background-color: #ffffff; border: 1px solid #9aa5b1; border-radius: 4px; padding: 6px 8px; }
-"""
+    Examples
+    --------
+    >>> page_file("journey-map.css").startswith(b"/* Journey maps")
+    True
+    >>> page_file("../assets.py")
+    Traceback (most recent call last):
+    ...
+    KeyError: '../assets.py'
+    """
+    if name not in PAGE_FILES:
+        raise KeyError(name)
+    return resources.files("journey.maps").joinpath("static", name).read_bytes()
 
 
 def _pyvis_file(name: str) -> str:
     path = resources.files("pyvis").joinpath("lib", f"vis-{VIS_VERSION}", name)
     # Bytes, not text mode: the vendored copy must stay byte-identical (the file has CRLFs).
     return path.read_bytes().decode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def map_script() -> str:
+    """The page's own script, ``journey-map.js`` (read once)."""
+    return page_file("journey-map.js").decode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def map_style() -> str:
+    """The page's own style sheet, ``journey-map.css`` (read once)."""
+    return page_file("journey-map.css").decode("utf-8")
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,7 @@ from pathlib import Path
 from pyvis.network import Network
 
 from journey.errors import JourneyError
-from journey.maps.assets import MAP_SCRIPT, MAP_STYLE, vis_script, vis_style
+from journey.maps.assets import PAGE_FILES, map_script, map_style, page_file, vis_script, vis_style
 from journey.maps.style import LegendItem
 from journey.maps.text import script_json
 
@@ -41,8 +41,8 @@ __all__ = [
     "STATIC_FILES",
 ]
 
-# Files the app serves under its assets prefix, by name.
-STATIC_FILES = ("vis-network.min.js", "vis-network.css", "journey-map.js", "journey-map.css")
+# Files a linked map loads from its assets prefix, by name: vis-network, then the page's own.
+STATIC_FILES = ("vis-network.min.js", "vis-network.css", *PAGE_FILES)
 
 _PREFIX = re.compile(r"^(?!//)[A-Za-z0-9._~/-]*$")
 
@@ -111,8 +111,8 @@ def _inline_assets() -> tuple[str, str, str]:
     """(style elements, script elements, CSP) for inline pages; the same for every page."""
     # The HTML parser turns CRLF into LF before hashing an inline element, so hash (and
     # embed) the LF form.
-    styles = tuple(_lf(text) for text in (vis_style(), MAP_STYLE))
-    scripts = tuple(_lf(text) for text in (vis_script(), MAP_SCRIPT))
+    styles = tuple(_lf(text) for text in (vis_style(), map_style()))
+    scripts = tuple(_lf(text) for text in (vis_script(), map_script()))
     csp = (
         "default-src 'none'; "
         f"script-src {' '.join(_sha256(s) for s in scripts)}; "
@@ -206,18 +206,22 @@ def render_page(
 
 
 def write_static_assets(directory: str | Path) -> list[Path]:
-    """Write the files the app serves for ``assets="/static/vendor"`` into ``directory``.
+    """Write the files a linked map loads (:data:`STATIC_FILES`) into ``directory``.
 
-    vis-network comes from the installed pyvis; ``journey-map.js`` and
-    ``journey-map.css`` are this package's page script and style sheet.
+    For a server that serves linked maps' assets as plain files: vis-network
+    comes from the installed pyvis, ``journey-map.js`` and ``journey-map.css``
+    are this package's own files, all written byte for byte.
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    texts = (vis_script(), vis_style(), MAP_SCRIPT, MAP_STYLE)
-    contents = dict(zip(STATIC_FILES, texts, strict=True))
+    contents = {
+        "vis-network.min.js": vis_script().encode("utf-8"),
+        "vis-network.css": vis_style().encode("utf-8"),
+        **{name: page_file(name) for name in PAGE_FILES},
+    }
     written = []
-    for name, text in contents.items():
+    for name in STATIC_FILES:
         path = folder / name
-        path.write_text(text, encoding="utf-8", newline="")
+        path.write_bytes(contents[name])
         written.append(path)
     return written

@@ -1,9 +1,11 @@
 """Real-browser tests: headless Chromium (Debian's, never a downloaded build) against a live server.
 
 The app runs on waitress (:func:`web.server.make_server`) on 127.0.0.1 on a free
-port in a background thread. Every request the browser makes is recorded and
-must go to that server; every console message of type error fails the test.
-Screenshots at 1280x800 go to ``test-artifacts/``.
+port in a background thread; the browser is the session's one Chromium
+(:mod:`tests.browser`). Every request the browser makes is recorded and must go
+to that server; every console message of type error fails the test.
+Screenshots at 1280x800, and at a 390 px wide phone size for the pages with
+maps, go to ``test-artifacts/``.
 
 Without /usr/bin/chromium these tests skip, unless ``JOURNEY_REQUIRE_BROWSER=1``
 (CI sets it), when they fail.
@@ -11,13 +13,10 @@ Without /usr/bin/chromium these tests skip, unless ``JOURNEY_REQUIRE_BROWSER=1``
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 
 from graph_loader.stores import open_store
+from tests.browser import BrowserLog
 from tests.paths import ARTIFACTS
 from tests.web.population import F001_AGENCIES, analyse_into, write_population
 from web import create_app
@@ -25,25 +24,8 @@ from web.server import BackgroundServer
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _require_browser() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    reason = f"{CHROMIUM} not found: install Debian's chromium to run the browser tests"
-    if os.environ.get("JOURNEY_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
+DESKTOP = (1280, 800)
+PHONE = (390, 844)
 
 
 @pytest.fixture(scope="module")
@@ -56,37 +38,21 @@ def live_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def live_server(live_store):
-    _require_browser()
+def live_server(browser, live_store):
+    # Asks for the browser first, so that without one nothing is started.
     with BackgroundServer(create_app({"STORE": live_store}), threads=4) as server:
         yield server.url
 
 
-@pytest.fixture(scope="module")
-def browser(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
 class Visit:
-    """A page at 1280x800 that records every request and every console error."""
+    """A page (1280x800 unless told) that records every request and every console error."""
 
-    def __init__(self, browser, base: str):
+    def __init__(self, browser, base: str, size: tuple[int, int] = DESKTOP):
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.size = size
+        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
         self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.context.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.context.on(
-            "response", lambda r: r.status >= 400 and self.errors.append(f"{r.status} {r.url}")
-        )
+        self.log = BrowserLog(self.page, requests_of=self.context, http_errors=True)
 
     def open(self, path: str) -> None:
         response = self.page.goto(self.base + path, wait_until="load")
@@ -97,9 +63,13 @@ class Visit:
         frame.wait_for_function(
             "() => window.network && window.nodes && window.edges", timeout=15000
         )
+        # Drawn and fitted (the page script marks its body then), so a screenshot shows it.
+        frame.wait_for_selector("body[data-map-ready]", timeout=15000)
         return tuple(frame.evaluate("() => [window.nodes.length, window.edges.length]"))
 
     def screenshot(self, name: str) -> None:
+        if self.size != DESKTOP:
+            name = name.replace(".png", f"-{self.size[0]}px.png")
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / name), full_page=False)
         self.page.screenshot(
@@ -107,21 +77,39 @@ class Visit:
         )
 
     def check_clean(self) -> None:
-        hosts = {urlparse(url).hostname for url in self.requests if not url.startswith("data:")}
-        assert hosts == {"127.0.0.1"}, sorted(self.requests)
-        assert self.errors == []
+        assert self.log.hosts() == {"127.0.0.1"}, sorted(self.log.requests)
+        assert self.log.errors == []
 
     def close(self) -> None:
         self.context.close()
 
 
 @pytest.fixture
-def visit(browser, live_server):
-    current = Visit(browser, live_server)
+def visit(request, browser, live_server):
+    """A fresh page at 1280x800, or at the size a test passes indirectly."""
+    current = Visit(browser, live_server, size=getattr(request, "param", DESKTOP))
     yield current
     current.close()
 
 
+def _maps_fit_the_width(visit) -> bool:
+    """Every map's iframe is inside the viewport's width, and drawn on a canvas of some size."""
+    boxes = visit.page.eval_on_selector_all(
+        "iframe", "frames => frames.map(f => [f.getBoundingClientRect().left,"
+        " f.getBoundingClientRect().right])"
+    )
+    canvases = [
+        frame.evaluate("() => document.querySelector('#journey-map canvas').clientWidth")
+        for frame in visit.page.frames[1:]
+    ]
+    return (
+        len(boxes) == len(canvases) > 0
+        and all(0 <= left < right <= visit.size[0] for left, right in boxes)
+        and all(width > 0 for width in canvases)
+    )
+
+
+@pytest.mark.parametrize("visit", [DESKTOP, PHONE], ids=["desktop", "phone"], indirect=True)
 def test_family_page_maps_match_the_family(visit):
     visit.open("/families/F001")
     # Swimlane: one lane node per agency (6) and one node per contact (32); one step
@@ -132,10 +120,12 @@ def test_family_page_maps_match_the_family(visit):
     assert visit.page.title() == "Family F001 — Journey service"
     titles = visit.page.eval_on_selector_all("iframe", "frames => frames.map(f => f.title)")
     assert all(titles) and len(titles) == 2
+    assert _maps_fit_the_width(visit)  # even on a phone
     visit.screenshot("family-F001.png")
     visit.check_clean()
 
 
+@pytest.mark.parametrize("visit", [DESKTOP, PHONE], ids=["desktop", "phone"], indirect=True)
 def test_pathways_page_map_matches_the_stored_pathways(visit, live_store):
     stored = live_store.result("pathways")
     everyone = stored[stored["cohort"] == "all"]
@@ -145,6 +135,7 @@ def test_pathways_page_map_matches_the_stored_pathways(visit, live_store):
     flows = everyone[everyone["from_agency"] != everyone["to_agency"]]
     visit.open("/pathways")
     assert visit.map_counts("/pathways/map.html") == (len(agencies), len(flows))
+    assert _maps_fit_the_width(visit)
     visit.screenshot("pathways.png")
     visit.check_clean()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
+from importlib import resources
 
 import pandas as pd
 import pytest
@@ -19,7 +21,7 @@ from journey.maps import (
     swimlane_map,
     write_static_assets,
 )
-from journey.maps.assets import MAP_SCRIPT, MAP_STYLE, vis_script, vis_style
+from journey.maps.assets import PAGE_FILES, map_script, map_style, vis_script, vis_style
 from journey.maps.swimlane import LANE_SPACING
 from journey.maps.text import plain_text
 from journey.taxonomy import default_taxonomy
@@ -75,7 +77,7 @@ def _data_block(page: str) -> str:
 
 def _without_vendor(page: str) -> str:
     """The page minus the verbatim vendor and page-script text (as inlined, with LF line ends)."""
-    for text in (vis_script(), vis_style(), MAP_SCRIPT, MAP_STYLE):
+    for text in (vis_script(), vis_style(), map_script(), map_style()):
         page = page.replace(text.replace("\r\n", "\n"), "")
     return page
 
@@ -431,15 +433,66 @@ def test_assets_prefix_must_be_a_path_on_this_server(prefix):
         swimlane_map(FAMILY, assets=prefix)
 
 
-def test_vendored_static_files_are_the_ones_the_pages_expect(tmp_path):
-    written = write_static_assets(tmp_path)
-    assert sorted(p.name for p in written) == sorted(STATIC_FILES)
+def _pyvis_bytes(name: str) -> bytes:
+    return resources.files("pyvis").joinpath("lib", "vis-9.1.2", name).read_bytes()
+
+
+def _package_bytes(name: str) -> bytes:
+    return resources.files("journey.maps").joinpath("static", name).read_bytes()
+
+
+def test_vendored_vis_network_is_pyvis_own_and_the_page_files_are_the_package_own():
     vendor = ROOT / "web" / "static" / "vendor"
-    for path in written:
-        assert (vendor / path.name).read_bytes() == path.read_bytes(), path.name
+    # Only third-party files are vendored; the page's own files live in the package.
+    assert sorted(p.name for p in vendor.iterdir()) == [
+        "README.md", "vis-network.css", "vis-network.min.js"
+    ]
+    for name in ("vis-network.min.js", "vis-network.css"):
+        assert (vendor / name).read_bytes() == _pyvis_bytes(name), name
     readme = (vendor / "README.md").read_text(encoding="utf-8")
     assert "9.1.2" in readme and "Apache-2.0" in readme and "MIT" in readme
     assert "@version 9.1.2" in vis_script()[:400] and "Apache 2.0" in vis_script()[:1000]
+    assert sorted(PAGE_FILES) == sorted(set(STATIC_FILES) - {"vis-network.min.js",
+                                                              "vis-network.css"})
+    assert map_script().encode("utf-8") == _package_bytes("journey-map.js")
+    assert map_style().encode("utf-8") == _package_bytes("journey-map.css")
+
+
+def test_the_page_files_are_package_data():
+    # Wheels carry journey/maps/static/ only as package data: a namespace package
+    # (found because discovery includes namespaces) whose *.js and *.css are included.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = project["tool"]["setuptools"]
+    assert setuptools["packages"]["find"]["namespaces"] is True
+    assert not (ROOT / "journey" / "maps" / "static" / "__init__.py").exists()
+    patterns = setuptools["package-data"].get("*", []) + setuptools["package-data"].get(
+        "journey.maps.static", []
+    )
+    assert "*.js" in patterns and "*.css" in patterns
+
+
+def test_the_app_serves_the_package_files_byte_for_byte(fresh_store, tmp_path):
+    from web import create_app
+    from web.maps_view import blueprint
+
+    client = create_app({"STORE": fresh_store, "TESTING": True}).test_client()
+    expected = {name: _package_bytes(name) for name in PAGE_FILES}
+    expected |= {name: _pyvis_bytes(name) for name in ("vis-network.min.js", "vis-network.css")}
+    written = {path.name: path.read_bytes() for path in write_static_assets(tmp_path / "vendor")}
+    assert sorted(expected) == sorted(STATIC_FILES) == sorted(written)
+    registered = client.application.blueprints.get(blueprint.name) is blueprint
+    assert registered, "create_app must register web.maps_view.blueprint"
+    for name in STATIC_FILES:
+        with client.get(f"/static/vendor/{name}") as response:  # streamed: close it
+            assert response.status_code == 200, name
+            assert response.get_data() == expected[name] == written[name], name
+            kind = "text/javascript" if name.endswith(".js") else "text/css"
+            assert response.mimetype == kind, name
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Cache-Control"] == "no-cache", name
+            etag = response.headers["ETag"]
+        with client.get(f"/static/vendor/{name}", headers={"If-None-Match": etag}) as response:
+            assert response.status_code == 304, name
 
 
 def test_legend_only_in_the_page_for_exports_unless_asked():

@@ -1,62 +1,33 @@
 """Journey maps in a real headless Chromium: what the page holds, what it requests, what it runs.
 
-Screenshots go to ``test-artifacts/`` for a person to look at.
+The browser is the session's one Chromium (:mod:`tests.browser`). Screenshots
+go to ``test-artifacts/`` for a person to look at.
 """
 
 from __future__ import annotations
 
 import http.server
 import json
-import os
-import shutil
 import threading
 from functools import partial
-from pathlib import Path
 
 import pytest
 
+from tests.browser import BrowserLog
 from tests.journey.maps.test_maps import FAMILY, PEOPLE, _journey, hostile_maps
-from tests.paths import ROOT
-
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
+from tests.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    required = os.environ.get("JOURNEY_REQUIRE_BROWSER") == "1"
-    if not Path(CHROMIUM).exists():
-        if required:
-            pytest.fail(f"JOURNEY_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    try:
-        from playwright import sync_api
-    except ImportError:
-        if required:
-            pytest.fail("JOURNEY_REQUIRE_BROWSER=1 but the playwright package is missing")
-        pytest.skip("the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Visit:
     """A page opened in the browser, with its console errors and every request it made."""
 
     def __init__(self, browser, url: str, size=(1200, 700)):
-        self.errors: list[str] = []
-        self.requests: list[str] = []
         self.page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.log = BrowserLog(self.page)
+        self.errors = self.log.errors
+        self.requests = self.log.requests
         self.page.goto(url)
         self.page.wait_for_selector("body[data-map-ready]", timeout=15000)
 
@@ -180,8 +151,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def app_like_server(tmp_path):
-    """Serve web/static/vendor at /static/vendor and map pages at /, on 127.0.0.1."""
-    shutil.copytree(ROOT / "web" / "static" / "vendor", tmp_path / "static" / "vendor")
+    """Serve the linked maps' files at /static/vendor and map pages at /, on 127.0.0.1."""
+    from journey.maps import write_static_assets
+
+    write_static_assets(tmp_path / "static" / "vendor")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=tmp_path))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
