@@ -83,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         closer = weakref.finalize(app, store.close)
         app.extensions["journey"] = ServiceData(store, taxonomy, closer=closer)
 
+    from web import maps_view
     from web.views import families, interventions, loads, overview, pathways
 
     for blueprint in (
@@ -91,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         pathways.blueprint,
         interventions.blueprint,
         loads.blueprint,
+        maps_view.blueprint,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

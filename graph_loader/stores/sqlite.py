@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from io import StringIO
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from graph_loader.stores import snapshot
+from graph_loader.stores.frames import decode_frame, encode_frame
 from graph_loader.stores.sqlite_schema import (
     CONTACTS_KEY,
     NULLABLE_CONTACT_COLUMNS,
@@ -25,12 +25,7 @@ from graph_loader.stores.sqlite_schema import (
     ensure_schema,
 )
 from graph_loader.stores.sqlite_schema import statement as _sql
-from journey.contract import (
-    CONTACT_COLUMNS,
-    FAMILY_COLUMNS,
-    LEAD_PERIOD_COLUMNS,
-    PEOPLE_COLUMNS,
-)
+from journey.contract import CONTACT_COLUMNS, FAMILIES, LEAD_PERIODS, PEOPLE
 from journey.errors import NotFoundError, StoreError
 from journey.store import ContactFilter, LoadRecord
 
@@ -190,22 +185,22 @@ class SQLiteStore:
 
     def write_people(self, people: pd.DataFrame) -> int:
         """Upsert people (person_id, family_id, role, birth_month, sex)."""
-        frame = people.reindex(columns=PEOPLE_COLUMNS)
-        self._write("upsert_person", _records(frame, PEOPLE_COLUMNS))
+        frame = people.reindex(columns=PEOPLE.columns)
+        self._write("upsert_person", _records(frame, PEOPLE.columns))
         return len(frame)
 
     def write_families(self, families: pd.DataFrame) -> int:
         """Upsert families (family_id, area)."""
-        frame = families.reindex(columns=FAMILY_COLUMNS)
-        self._write("upsert_family", _records(frame, FAMILY_COLUMNS))
+        frame = families.reindex(columns=FAMILIES.columns)
+        self._write("upsert_family", _records(frame, FAMILIES.columns))
         return len(frame)
 
     def write_lead_periods(self, periods: pd.DataFrame) -> int:
         """Upsert lead-professional periods (family_id, lead_from, lead_to)."""
-        frame = periods[LEAD_PERIOD_COLUMNS].copy()
+        frame = periods[LEAD_PERIODS.columns].copy()
         frame["lead_from"] = _time_text(frame["lead_from"])
         frame["lead_to"] = _time_text(frame["lead_to"])
-        self._write("upsert_lead_period", _records(frame, LEAD_PERIOD_COLUMNS))
+        self._write("upsert_lead_period", _records(frame, LEAD_PERIODS.columns))
         return len(frame)
 
     def record_load(self, record: LoadRecord) -> None:
@@ -371,10 +366,7 @@ class SQLiteStore:
     # -- analysis results ---------------------------------------------------
     def save_results(self, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:
         """Replace the stored analysis results with ``frames`` and their ``meta``."""
-        payloads = [
-            (name, frame.reset_index(drop=True).to_json(orient="table", date_format="iso"))
-            for name, frame in frames.items()
-        ]
+        payloads = [(name, encode_frame(frame)) for name, frame in frames.items()]
         with self._transaction() as connection:
             connection.execute(_sql("delete_results"))
             connection.executemany(
@@ -389,11 +381,7 @@ class SQLiteStore:
             raise NotFoundError(
                 f"no analysis result {name!r} in {self.path}; run `journey analyse`"
             )
-        frame = pd.read_json(StringIO(row[0]), orient="table")
-        for column in frame.columns:
-            if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
-                frame[column] = frame[column].dt.tz_localize(None)
-        return frame
+        return decode_frame(row[0])
 
     def results_meta(self) -> dict[str, Any] | None:
         """The stored results' meta, or None when nothing has been analysed yet."""
