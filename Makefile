@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean install neo4j
+.PHONY: demo test test-neo4j bench lint clean install neo4j
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 2; }
@@ -24,6 +24,11 @@ test: $(STAMP)
 	$(BIN)/python -m ruff check journey graph_loader web queries tests bench
 	$(BIN)/python -m pytest
 
+# The Neo4j tests against your own empty database: NEO4J_URI=bolt://… NEO4J_USER=… NEO4J_PASSWORD=…
+test-neo4j: $(STAMP)
+	@test -n "$$NEO4J_URI" || { echo "make: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) to an empty Neo4j 5 database"; exit 2; }
+	JOURNEY_REQUIRE_NEO4J=1 $(BIN)/python -m pytest -m neo4j tests/graph_loader
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
@@ -36,4 +41,4 @@ neo4j:
 	tools/neo4j/run
 
 clean:
-	rm -rf $(VENV) analysis demo-data journey-demo.db* test-artifacts
+	rm -rf $(VENV) analysis demo-data journey-demo.db* test-artifacts .neo4j

@@ -14,7 +14,7 @@ import re
 from functools import cache
 from importlib import resources
 
-__all__ = ["query", "UnknownQueryError"]
+__all__ = ["query", "explore_queries", "UnknownQueryError"]
 
 _FILES = {"sqlite": "sqlite.sql", "neo4j": "neo4j.cypher"}
 _NAME = re.compile(r"^(?:--|//)\s*name:\s*([a-z0-9_]+)\s*$", re.MULTILINE)
@@ -60,3 +60,23 @@ def query(backend: str, name: str) -> str:
         return _load(backend)[name]
     except KeyError:
         raise UnknownQueryError(f"no query {name!r} for backend {backend!r}") from None
+
+
+@cache
+def explore_queries() -> dict[str, str]:
+    """The exploration queries for Neo4j Browser and Bloom users (``queries/explore/*.cypher``).
+
+    Each file is one statement, named by its file, opening with comments that
+    say what it returns and which ``$parameters`` it takes.
+
+    Examples
+    --------
+    >>> "family_journey" in explore_queries()
+    True
+    """
+    folder = resources.files("queries").joinpath("explore")
+    return {
+        entry.name.removesuffix(".cypher"): entry.read_text("utf-8").strip()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".cypher")
+    }
