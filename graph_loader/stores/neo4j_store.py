@@ -42,6 +42,16 @@ _CONTACT_PROPERTIES = [
 ]  # fmt: skip
 
 
+def _batch_size() -> int:
+    """Rows per write transaction: ``$JOURNEY_NEO4J_BATCH`` or :data:`BATCH_SIZE`."""
+    text = os.environ.get("JOURNEY_NEO4J_BATCH", "")
+    if not text:
+        return BATCH_SIZE
+    if not text.isdigit() or int(text) < 1:
+        raise StoreError(f"JOURNEY_NEO4J_BATCH must be a whole number of rows, not {text!r}")
+    return int(text)
+
+
 def _cypher(name: str) -> str:
     return query("neo4j", name)
 
@@ -94,11 +104,11 @@ class Neo4jStore:
     other database is refused rather than written into.
     """
 
-    def __init__(self, url: str, *, batch_size: int = BATCH_SIZE):
+    def __init__(self, url: str, *, batch_size: int | None = None):
         from neo4j import GraphDatabase
 
         self.url = url
-        self.batch_size = batch_size
+        self.batch_size = batch_size or _batch_size()
         address, auth, self.database = connection_settings(url)
         # Labels and properties an empty graph does not have yet are expected, not news.
         self._driver = GraphDatabase.driver(

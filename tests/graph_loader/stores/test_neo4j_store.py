@@ -182,3 +182,33 @@ def test_credentials_come_from_the_url_or_the_environment(monkeypatch):
     assert connection_settings("neo4j+s://db.example:7687") == (
         "neo4j+s://db.example:7687", ("reader", "from-env"), "journeys")  # fmt: skip
     assert connection_settings("bolt://ana:pw@db.example")[1] == ("ana", "pw")
+
+
+@pytest.mark.slow
+def test_a_killed_load_rerun_converges_to_a_clean_load(tmp_path, neo4j_store):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    data = tmp_path / "data"
+    write_population(generate(400, seed=5), data)
+    load_path(data, neo4j_store, rejects_dir=tmp_path)
+    clean = _shape(neo4j_store)
+    neo4j_store.clear()
+    command = [sys.executable, "-m", "web.cli", "load", str(data), "--store", neo4j_store.url,
+               "--rejects", str(tmp_path)]  # fmt: skip
+    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "PYTHONPATH": os.getcwd(),
+                                   "JOURNEY_NEO4J_BATCH": "100"})  # fmt: skip
+    deadline = time.monotonic() + 60
+    # Many small batches: the kill lands in the middle of the contacts.
+    while time.monotonic() < deadline and _shape(neo4j_store).get("Contact", 0) < 500:
+        time.sleep(0.2)
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.wait()
+    partial = _shape(neo4j_store)
+    assert 0 < partial.get("Contact", 0) < clean["Contact"]  # killed part-way through
+    load_path(data, neo4j_store, rejects_dir=tmp_path)
+    assert _shape(neo4j_store) == {**clean, "Load": clean["Load"] + partial.get("Load", 0)}
