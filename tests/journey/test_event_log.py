@@ -81,3 +81,21 @@ def test_a_missing_family_agency_or_time_is_refused_by_the_agency_view():
     broken.loc[0, "occurred_at"] = pd.NaT
     with pytest.raises(InputError, match="occurred_at"):
         agency_journeys(broken)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["F10", "F2", "F1", "F2", "F10"],  # ASCII text: sorted as bytes
+        ["Zoë", "Ana", "Émile", "Ana"],  # non-ASCII text: sorted as Python strings
+        [30, 4, 100, 4],  # numbers sort as numbers, not as text
+    ],
+)
+def test_family_codes_follow_the_ids_sorted_as_python_sorts_them(ids):
+    contacts = pd.DataFrame({
+        "contact_id": [f"c{i}" for i in range(len(ids))], "family_id": ids,
+        "occurred_at": pd.to_datetime(["2021-01-01"] * len(ids)),
+    })  # fmt: skip
+    line = family_timeline(contacts)
+    assert line.ids.tolist() == sorted(set(ids))
+    assert line.ids[line.entity].tolist() == sorted(ids)
