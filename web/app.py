@@ -20,6 +20,7 @@ from typing import Any
 from flask import Flask
 
 from journey.errors import StoreError
+from journey.journeys import MAX_DETAILED_CONTACTS
 from journey.store import Store
 from journey.taxonomy import default_taxonomy
 from web.data import ServiceData
@@ -32,7 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "FAMILIES_PER_PAGE": 50,
     "MAX_PER_PAGE": 500,
     # Journey maps of one family aggregate beyond this many contacts.
-    "MAX_MAP_CONTACTS": 500,
+    "MAX_MAP_CONTACTS": MAX_DETAILED_CONTACTS,
     "JSON_SORT_KEYS": False,
 }
 
