@@ -39,6 +39,7 @@ __all__ = [
     "family_timeline",
     "person_timeline",
     "prepare",
+    "sorted_codes",
 ]
 
 _AGENCY_COLUMNS = ["family_id", "contact_id", "agency", "occurred_at"]
@@ -110,8 +111,14 @@ def _in_id_order(codes: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.nda
     return rank[codes], ids[order]
 
 
-def _entity_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def sorted_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """A code per row and the distinct ids, sorted; cheaply when rows come grouped by entity.
+
+    Examples
+    --------
+    >>> codes, ids = sorted_codes(pd.Series(["F2", "F1", "F2"]))
+    >>> codes.tolist(), ids.tolist()
+    ([1, 0, 1], ['F1', 'F2'])
 
     Stores return contacts grouped by family; then each run of equal ids is
     one entity (checked: no id heads two runs) and hashing every row is
@@ -210,7 +217,7 @@ def _break_ties(order: np.ndarray, key: np.ndarray, contact: np.ndarray) -> np.n
 def _timeline(contacts: pd.DataFrame, entity_column: str, *, once: bool) -> Timeline:
     """The journeys of every ``entity_column`` value in the log's order (see the module)."""
     require_columns(contacts, ["contact_id", entity_column, "occurred_at"], "contacts")
-    entity, ids = _entity_codes(contacts[entity_column])
+    entity, ids = sorted_codes(contacts[entity_column])
     times = contacts["occurred_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     clock = Clock.for_times(times, len(ids))
     if len(times) == 0:

@@ -89,10 +89,12 @@ MERGE (l:LeadPeriod {family_id: row.family_id, lead_from: row.lead_from})
 SET l.lead_to = row.lead_to
 MERGE (l)-[:LEAD_FOR]->(f)
 
-// Contacts are written in four steps, each an UNWIND over distinct rows: the
+// Contacts are written in steps, each an UNWIND over distinct rows: the
 // agencies, families and people they name (each node written once per batch,
-// not once per row), the contacts with their agency links, then one INVOLVES
-// per (contact, person) row, which carries the row's family.
+// not once per row); then each contact the graph does not hold yet, created
+// with all its links in one statement; a contact whose content changed is
+// merged again (merge_contacts, then one INVOLVES per row). Unchanged contacts
+// (the same digest) are not written at all.
 
 // name: merge_agencies
 UNWIND $rows AS row
@@ -108,14 +110,37 @@ SET f.listed = true
 UNWIND $rows AS row
 MERGE (:Person {id: row.person_id})
 
+// name: stored_contacts
+// The digest of each of these contacts the graph holds, and the families its rows name.
+UNWIND $contact_ids AS id
+MATCH (c:Contact {id: id})
+RETURN collect(id) AS contact_id, collect(coalesce(c.digest, 0)) AS digest,
+       collect([(c)-[i:INVOLVES]->() | i.family_id]) AS family_ids
+
+// name: create_contacts
+// One row per new contact, with the person and family of each of its rows as two lists.
+UNWIND $rows AS row
+MATCH (a:Agency {name: row.agency})
+CREATE (c:Contact {id: row.contact_id, at: localdatetime(row.occurred_at), type: row.contact_type,
+                   service: row.service, source_system: row.source_system, digest: row.digest})
+CREATE (c)-[:WITH]->(a)
+FOREACH (referrer IN CASE WHEN row.referred_by IS NULL THEN [] ELSE [row.referred_by] END |
+  MERGE (r:Agency {name: referrer})
+  CREATE (c)-[:REFERRED_BY]->(r)
+)
+WITH c, row
+UNWIND range(0, size(row.people) - 1) AS k
+MATCH (p:Person {id: row.people[k]})
+CREATE (c)-[:INVOLVES {family_id: row.families[k]}]->(p)
+
 // name: merge_contacts
-// One row per contact: its properties, its agency and its referrer (replacing
-// the links of a corrected contact).
+// One row per changed contact: its properties, its agency and its referrer
+// (replacing the links of a corrected contact).
 UNWIND $rows AS row
 MATCH (a:Agency {name: row.agency})
 MERGE (c:Contact {id: row.contact_id})
-SET c.at = row.occurred_at, c.type = row.contact_type,
-    c.service = row.service, c.source_system = row.source_system
+SET c.at = localdatetime(row.occurred_at), c.type = row.contact_type,
+    c.service = row.service, c.source_system = row.source_system, c.digest = row.digest
 WITH c, a, row
 CALL (c, a, row) {
   MATCH (c)-[link:WITH|REFERRED_BY]->(other:Agency)
@@ -130,7 +155,7 @@ FOREACH (referrer IN CASE WHEN row.referred_by IS NULL THEN [] ELSE [row.referre
 )
 
 // name: merge_involves
-// One row per (contact, person); the row's family is a property of the link.
+// One row per (contact, person) of a changed contact; the row's family is a property of the link.
 UNWIND $rows AS row
 MATCH (c:Contact {id: row.contact_id})
 MATCH (p:Person {id: row.person_id})
@@ -144,7 +169,21 @@ CREATE (:Load {id: id, source: $source, kind: $kind, started_at: $started_at,
                finished_at: $finished_at, rows_in: $rows_in, loaded: $loaded,
                rejected: $rejected, rejects_path: $rejects_path})
 
-// -- the journey chains, rebuilt for the families and people a load touched --
+// -- the journey chains, rebuilt for the families and people a load changed --
+
+// name: stored_families
+// For each family: how many contact rows name it, and the digest of its chain when last built.
+UNWIND $family_ids AS id
+OPTIONAL MATCH (f:Family {id: id})
+RETURN collect(id) AS family_id, collect(coalesce(f.chain_digest, 0)) AS chain_digest,
+       collect(COUNT { ()-[i:INVOLVES]->() WHERE i.family_id = id }) AS rows
+
+// name: stored_people
+// For each person: how many contact rows involve them, and the digest of their chain.
+UNWIND $person_ids AS id
+OPTIONAL MATCH (p:Person {id: id})
+RETURN collect(id) AS person_id, collect(coalesce(p.chain_digest, 0)) AS chain_digest,
+       collect(CASE WHEN p IS NULL THEN 0 ELSE COUNT { (p)<-[:INVOLVES]-() } END) AS rows
 
 // name: delete_family_chains
 MATCH ()-[n:NEXT_FOR_FAMILY]->()
@@ -157,10 +196,15 @@ WHERE n.person_id IN $person_ids
 DELETE n
 
 // name: create_family_chain
+// One row per contact of a family: its step (on each of its rows of that
+// family) and the link to the family's next contact, if any.
 UNWIND $rows AS row
-MATCH (a:Contact {id: row.from_id})
-MATCH (b:Contact {id: row.to_id})
-CREATE (a)-[:NEXT_FOR_FAMILY {family_id: row.family_id, days: row.days}]->(b)
+MATCH (c:Contact {id: row.contact_id})-[i:INVOLVES {family_id: row.family_id}]->()
+SET i.step = row.step
+WITH DISTINCT c, row
+WHERE row.next_id IS NOT NULL
+MATCH (n:Contact {id: row.next_id})
+CREATE (c)-[:NEXT_FOR_FAMILY {family_id: row.family_id, days: row.days}]->(n)
 
 // name: create_person_chain
 UNWIND $rows AS row
@@ -168,51 +212,61 @@ MATCH (a:Contact {id: row.from_id})
 MATCH (b:Contact {id: row.to_id})
 CREATE (a)-[:NEXT_FOR_PERSON {person_id: row.person_id, days: row.days}]->(b)
 
-// name: set_steps
-// Each contact's position in its family's journey (0, 1, ...), on every row of it.
+// name: set_family_digests
 UNWIND $rows AS row
-MATCH (:Contact {id: row.contact_id})-[i:INVOLVES {family_id: row.family_id}]->()
-SET i.step = row.step
+MATCH (f:Family {id: row.id})
+SET f.chain_digest = row.digest
+
+// name: set_person_digests
+UNWIND $rows AS row
+MATCH (p:Person {id: row.id})
+SET p.chain_digest = row.digest
 
 // -- reads -----------------------------------------------------------------
 
-// name: select_contacts
-MATCH (c:Contact)-[i:INVOLVES]->(p:Person)
-MATCH (c)-[:WITH]->(a:Agency)
-OPTIONAL MATCH (c)-[:REFERRED_BY]->(r:Agency)
-RETURN c.id AS contact_id, p.id AS person_id, i.family_id AS family_id,
-       a.name AS agency, a.sector AS sector, c.type AS contact_type,
-       toString(c.at) AS occurred_at, r.name AS referred_by,
-       c.service AS service, c.source_system AS source_system
+// Contact rows come back as one record of columns (a list per column, missing
+// text as ''): the driver unpacks a few long lists several times faster than a
+// record per row. The store reads every contact a few thousand families at a time.
 
 // name: select_contacts_of_families
 MATCH (c:Contact)-[i:INVOLVES]->(p:Person)
 WHERE i.family_id IN $family_ids
 MATCH (c)-[:WITH]->(a:Agency)
 OPTIONAL MATCH (c)-[:REFERRED_BY]->(r:Agency)
-RETURN c.id AS contact_id, p.id AS person_id, i.family_id AS family_id,
-       a.name AS agency, a.sector AS sector, c.type AS contact_type,
-       toString(c.at) AS occurred_at, r.name AS referred_by,
-       c.service AS service, c.source_system AS source_system
-
-// name: select_contacts_of_person
-MATCH (c:Contact)-[i:INVOLVES]->(p:Person {id: $person_id})
-MATCH (c)-[:WITH]->(a:Agency)
-OPTIONAL MATCH (c)-[:REFERRED_BY]->(r:Agency)
-RETURN c.id AS contact_id, p.id AS person_id, i.family_id AS family_id,
-       a.name AS agency, a.sector AS sector, c.type AS contact_type,
-       toString(c.at) AS occurred_at, r.name AS referred_by,
-       c.service AS service, c.source_system AS source_system
+RETURN collect(c.id) AS contact_id, collect(p.id) AS person_id,
+       collect(i.family_id) AS family_id, collect(a.name) AS agency,
+       collect(coalesce(a.sector, '')) AS sector, collect(c.type) AS contact_type,
+       collect(toString(c.at)) AS occurred_at, collect(coalesce(r.name, '')) AS referred_by,
+       collect(coalesce(c.service, '')) AS service,
+       collect(coalesce(c.source_system, '')) AS source_system
 
 // name: select_contacts_of_people
 MATCH (c:Contact)-[i:INVOLVES]->(p:Person)
 WHERE p.id IN $person_ids
 MATCH (c)-[:WITH]->(a:Agency)
 OPTIONAL MATCH (c)-[:REFERRED_BY]->(r:Agency)
-RETURN c.id AS contact_id, p.id AS person_id, i.family_id AS family_id,
-       a.name AS agency, a.sector AS sector, c.type AS contact_type,
-       toString(c.at) AS occurred_at, r.name AS referred_by,
-       c.service AS service, c.source_system AS source_system
+RETURN collect(c.id) AS contact_id, collect(p.id) AS person_id,
+       collect(i.family_id) AS family_id, collect(a.name) AS agency,
+       collect(coalesce(a.sector, '')) AS sector, collect(c.type) AS contact_type,
+       collect(toString(c.at)) AS occurred_at, collect(coalesce(r.name, '')) AS referred_by,
+       collect(coalesce(c.service, '')) AS service,
+       collect(coalesce(c.source_system, '')) AS source_system
+
+// name: select_journey_rows_of_families
+// What the journey chains are built from: each row's contact, person, family and time.
+MATCH (c:Contact)-[i:INVOLVES]->(p:Person)
+WHERE i.family_id IN $family_ids
+RETURN collect(c.id) AS contact_id, collect(p.id) AS person_id,
+       collect(i.family_id) AS family_id, collect(toString(c.at)) AS occurred_at
+
+// name: select_journey_rows_of_people
+MATCH (c:Contact)-[i:INVOLVES]->(p:Person)
+WHERE p.id IN $person_ids
+RETURN collect(c.id) AS contact_id, collect(p.id) AS person_id,
+       collect(i.family_id) AS family_id, collect(toString(c.at)) AS occurred_at
+
+// name: select_family_ids
+MATCH (f:Family) RETURN collect(f.id) AS family_id
 
 // name: select_family_ids_of_area
 MATCH (f:Family {area: $area}) RETURN f.id AS family_id

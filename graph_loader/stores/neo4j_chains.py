@@ -14,54 +14,68 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graph_loader.stores.neo4j_rows import digests
 from journey.arrays import DAY_NS
 from journey.event_log import family_timeline, person_timeline
 from journey.timeline import Timeline
 
-__all__ = ["family_chains", "person_chains", "flow_rows"]
+__all__ = ["family_chains", "person_chains", "chain_digests", "flow_rows"]
 
 
-def _links(contacts: pd.DataFrame, line: Timeline, owner: str) -> list[dict[str, Any]]:
+def _links(contacts: pd.DataFrame, line: Timeline, owner: str) -> pd.DataFrame:
     """Consecutive events of one entity: owner id, from and to contact ids, days between."""
     if len(line) < 2:
-        return []
+        return pd.DataFrame(columns=[owner, "from_id", "to_id", "days"])
     same = line.entity[1:] == line.entity[:-1]
     ids = contacts["contact_id"].to_numpy()[line.rows]
     days = np.diff(line.times) / DAY_NS
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         owner: line.ids[line.entity[1:][same]],
         "from_id": ids[:-1][same],
         "to_id": ids[1:][same],
         "days": days[same].astype(float),
     })  # fmt: skip
-    return frame.to_dict("records")
 
 
-def family_chains(contacts: pd.DataFrame) -> tuple[list[dict], list[dict]]:
-    """The families' steps (contact_id, family_id, step) and their NEXT_FOR_FAMILY links.
+def family_chains(contacts: pd.DataFrame) -> pd.DataFrame:
+    """One row per contact of each family: its step, and the next contact of the family (or None).
 
     Examples
     --------
     >>> contacts = pd.DataFrame({"contact_id": ["b", "a", "a"], "person_id": ["p1", "p1", "p2"],
     ...     "family_id": "F1",
     ...     "occurred_at": pd.to_datetime(["2021-01-03", "2021-01-01", "2021-01-01"])})
-    >>> steps, links = family_chains(contacts)
-    >>> [s["step"] for s in steps], links
-    ([0, 1], [{'family_id': 'F1', 'from_id': 'a', 'to_id': 'b', 'days': 2.0}])
+    >>> family_chains(contacts).values.tolist()
+    [['a', 'F1', 0, 'b', 2.0], ['b', 'F1', 1, None, None]]
     """
     line = family_timeline(contacts)
+    ids = contacts["contact_id"].to_numpy()[line.rows]
     step = np.arange(len(line)) - line.starts[line.entity]
-    steps = pd.DataFrame({
-        "contact_id": contacts["contact_id"].to_numpy()[line.rows],
+    has_next = np.zeros(len(line), dtype=bool)
+    if len(line) > 1:
+        has_next[:-1] = line.entity[1:] == line.entity[:-1]
+    next_id = np.full(len(line), None, dtype=object)
+    days = np.full(len(line), np.nan)
+    next_id[:-1][has_next[:-1]] = ids[1:][has_next[:-1]]
+    days[:-1][has_next[:-1]] = (np.diff(line.times) / DAY_NS)[has_next[:-1]]
+    frame = pd.DataFrame({
+        "contact_id": ids,
         "family_id": line.ids[line.entity],
         "step": step.astype(int),
+        "next_id": next_id,
+        "days": days,
     })  # fmt: skip
-    return steps.to_dict("records"), _links(contacts, line, "family_id")
+    return frame.astype({"days": object}).where(frame.notna(), None)
 
 
-def person_chains(contacts: pd.DataFrame) -> list[dict[str, Any]]:
+def person_chains(contacts: pd.DataFrame) -> pd.DataFrame:
     """Each person's NEXT_FOR_PERSON links (person_id, from_id, to_id, days)."""
     return _links(contacts, person_timeline(contacts), "person_id")
+
+
+def chain_digests(chains: pd.DataFrame, owner: str) -> pd.Series:
+    """The digest of each family's or person's chain rows (see :func:`neo4j_rows.digests`)."""
+    return digests(chains, owner, list(chains.columns))
 
 
 def flow_rows(pathways: pd.DataFrame) -> list[dict[str, Any]]:

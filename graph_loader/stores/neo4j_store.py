@@ -16,9 +16,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+import numpy as np
 import pandas as pd
 
-from graph_loader.stores import neo4j_chains
+from graph_loader.stores import neo4j_chains, neo4j_rows
 from graph_loader.stores.frames import decode_frame, encode_frame
 from journey.contract import CONTACT_COLUMNS, FAMILIES, LEAD_PERIODS, PEOPLE
 from journey.errors import NotFoundError, SchemaVersionError, StoreError, StoreUnavailableError
@@ -35,11 +36,15 @@ SCHEMA_STATEMENTS = [
     "index_contact_at", "index_family_area", "index_involves_family",
     "index_next_for_family", "index_next_for_person",
 ]  # fmt: skip
-_NULLABLE_TEXT = ["referred_by", "service", "source_system"]
 _CONTACT_PROPERTIES = [
     "contact_id", "agency", "contact_type", "occurred_at", "referred_by", "service",
-    "source_system",
+    "source_system", "digest",
 ]  # fmt: skip
+#: Families per read of their contacts: bounds the server's memory for one record of columns.
+READ_FAMILIES = 4_000
+#: Ids per lookup of what the graph holds (digests, row counts).
+LOOKUP_IDS = 20_000
+_JOURNEY_COLUMNS = ["contact_id", "person_id", "family_id", "occurred_at"]
 
 
 def _batch_size() -> int:
@@ -89,10 +94,11 @@ def _parse_times(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, format="ISO8601").astype("datetime64[ns]")
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    """Rows as dicts for ``UNWIND $rows``; missing values become null."""
-    ready = frame[columns].astype(object).where(frame[columns].notna(), None)
-    return ready.to_dict("records")
+_records = neo4j_rows.records
+
+
+def _chunks(values: list, size: int) -> list[list]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 class Neo4jStore:
@@ -115,7 +121,7 @@ class Neo4jStore:
             address, auth=auth, notifications_disabled_classifications=["UNRECOGNIZED"]
         )
         self._touched_families: set[str] = set()
-        self._touched_people: set[str] = set()
+        self._loaded: list[pd.DataFrame] = []
         try:
             self._check_server()
             self._check_schema()
@@ -124,19 +130,39 @@ class Neo4jStore:
             raise
 
     # -- connection and schema ----------------------------------------------
-    def _run(self, name: str, /, **params: Any) -> pd.DataFrame:
-        """Run a named read or small write; the records as a frame (columns kept when empty)."""
+    def _query(self, name: str, params: dict[str, Any]) -> tuple[list, list[str]]:
+        """Run a named statement; its records and keys."""
         from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
         try:
-            records, summary, keys = self._driver.execute_query(
-                _cypher(name), params, database_=self.database
+            # No bookmark manager: every query goes to the same (leader) server,
+            # and managing bookmarks costs more than a small read itself.
+            records, _, keys = self._driver.execute_query(
+                _cypher(name), params, database_=self.database, bookmark_manager_=None
             )
         except (ServiceUnavailable, SessionExpired) as error:
             raise StoreUnavailableError(f"{self.url}: Neo4j is not reachable ({error})") from None
         except Neo4jError as error:
             raise StoreError(f"{self.url}: Neo4j refused {name}: {error.message}") from None
+        return records, keys
+
+    def _run(self, name: str, /, **params: Any) -> pd.DataFrame:
+        """Run a named read or small write; the records as a frame (columns kept when empty)."""
+        records, keys = self._query(name, params)
         return pd.DataFrame([r.values() for r in records], columns=keys)
+
+    def _columns(self, name: str, key: str, ids: list, size: int) -> dict[str, list]:
+        """Run a statement of one record of columns ``size`` ids at a time; the columns joined."""
+        joined: dict[str, list] = {}
+        for chunk in _chunks(ids, size):
+            records, keys = self._query(name, {key: chunk})
+            for column, values in zip(keys, records[0].values(), strict=True):
+                joined.setdefault(column, []).extend(values)
+        return joined
+
+    def _stored(self, name: str, key: str, ids: list) -> dict[str, list]:
+        """What the graph holds about these ids (a lookup statement), as columns."""
+        return self._columns(name, key, ids, LOOKUP_IDS)
 
     def _write(self, name: str, rows: list[dict[str, Any]]) -> int:
         """``UNWIND $rows`` in batches, each a managed write transaction (retried if transient)."""
@@ -198,27 +224,39 @@ class Neo4jStore:
 
     # -- writes ---------------------------------------------------------------
     def write_contacts(self, contacts: pd.DataFrame) -> int:
-        """Merge contact rows: the agencies, families and people they name, each contact, its links.
+        """Write contact rows: new contacts created whole, changed ones merged, unchanged skipped.
 
         Rows of one contact agree on its time, type and agency (the contract has
         it so); the first row of each contact gives the contact's properties.
+        A contact whose digest (of all its rows in this call) matches the graph's
+        is not written again.
         """
-        frame = contacts.assign(occurred_at=_python_times(contacts["occurred_at"]))
-        for column in _NULLABLE_TEXT:
-            if column not in frame:
-                frame[column] = None
+        frame = neo4j_rows.contact_rows(contacts)
+        self._loaded.append(frame[_JOURNEY_COLUMNS].drop_duplicates(["contact_id", "person_id"]))
         self._touched_families.update(frame["family_id"].unique().tolist())
-        self._touched_people.update(frame["person_id"].unique().tolist())
+        digest = neo4j_rows.digests(frame, "contact_id", CONTACT_COLUMNS)
+        stored = self._stored("stored_contacts", "contact_ids", digest.index.tolist())
+        held = pd.Series(stored["digest"], index=stored["contact_id"], dtype=np.int64)
+        changed = held.index[held.to_numpy() != digest.reindex(held.index).to_numpy()]
+        # A changed contact may have named other families: their journeys change too.
+        moved = pd.Series(stored["family_ids"], index=stored["contact_id"], dtype=object)
+        self._touched_families.update(f for ids in moved.loc[changed] for f in ids)
+        fresh = frame[~frame["contact_id"].isin(held.index)]
+        altered = frame[frame["contact_id"].isin(changed)]
+        written = pd.concat([fresh, altered])
         agencies = frame.drop_duplicates("agency")
         self._write("merge_agencies", _records(agencies, ["agency", "sector"]))
-        families = frame.drop_duplicates("family_id")
+        families = written.drop_duplicates("family_id")
         self._write("merge_contact_families", _records(families, ["family_id"]))
-        people = frame.drop_duplicates("person_id")
+        people = written.drop_duplicates("person_id")
         self._write("merge_contact_people", _records(people, ["person_id"]))
-        once = frame.drop_duplicates("contact_id")
+        self._write("create_contacts", neo4j_rows.new_contact_rows(fresh, digest))
+        once = altered.drop_duplicates("contact_id").assign(
+            digest=lambda f: digest.reindex(f["contact_id"]).to_numpy().tolist()
+        )
         self._write("merge_contacts", _records(once, _CONTACT_PROPERTIES))
-        involves = _records(frame, ["contact_id", "person_id", "family_id"])
-        return self._write("merge_involves", involves)
+        self._write("merge_involves", _records(altered, ["contact_id", "person_id", "family_id"]))
+        return len(frame)
 
     def write_people(self, people: pd.DataFrame) -> int:
         """Merge people and their MEMBER_OF links (a person moved to another family moves)."""
@@ -247,36 +285,95 @@ class Neo4jStore:
         )  # fmt: skip
 
     def finish_load(self) -> None:
-        """Rebuild the journey chains and steps of the families and people the load touched."""
-        families, people = sorted(self._touched_families), sorted(self._touched_people)
-        if not families and not people:
-            return
-        contacts = self._select("select_contacts_of_families", family_ids=families)
-        steps, family_links = neo4j_chains.family_chains(contacts)
-        self._write("set_steps", steps)
-        self._run("delete_family_chains", family_ids=families)
-        self._write("create_family_chain", family_links)
-        persons = self._select("select_contacts_of_people", person_ids=people)
-        self._run("delete_person_chains", person_ids=people)
-        self._write("create_person_chain", neo4j_chains.person_chains(persons))
+        """Rebuild the journey chains and steps of the families and people the load changed.
+
+        A family whose contact rows in the graph are all rows this load wrote
+        (every new family) gets its chain from those rows; any other is read
+        back. Chains whose digest matches the stored one are left alone, so a
+        reload of the same data writes no chain at all.
+        """
+        families = sorted(self._touched_families)
+        loaded = pd.concat(self._loaded) if self._loaded else pd.DataFrame(columns=_JOURNEY_COLUMNS)
         self._touched_families.clear()
-        self._touched_people.clear()
+        self._loaded.clear()
+        if not families:
+            return
+        loaded = loaded.drop_duplicates(["contact_id", "person_id"], keep="last")
+        loaded["occurred_at"] = pd.to_datetime(loaded["occurred_at"], format="ISO8601")
+        stored = pd.DataFrame(self._stored("stored_families", "family_ids", families))
+        rows = self._journey_rows("select_journey_rows_of_families", loaded, stored, "family_id")
+        chains = neo4j_chains.family_chains(rows)
+        changed = self._changed(chains, stored, "family_id")
+        self._replace_chains(
+            changed, chains, "family_id", delete="delete_family_chains",
+            create="create_family_chain", digests="set_family_digests",
+        )  # fmt: skip
+        # The people of the families whose journeys changed; no one else's chain can have.
+        people = sorted(rows.loc[rows["family_id"].isin(changed.index), "person_id"].unique())
+        stored = pd.DataFrame(self._stored("stored_people", "person_ids", people))
+        person_rows = self._journey_rows("select_journey_rows_of_people", rows, stored, "person_id")
+        links = neo4j_chains.person_chains(person_rows)
+        changed = self._changed(links, stored, "person_id")
+        self._replace_chains(
+            changed, links, "person_id", delete="delete_person_chains",
+            create="create_person_chain", digests="set_person_digests",
+        )  # fmt: skip
+
+    def _journey_rows(
+        self, name: str, known: pd.DataFrame, stored: pd.DataFrame, owner: str
+    ) -> pd.DataFrame:
+        """Every contact row of the stored owners: ``known`` rows where they are all of them."""
+        if stored.empty:
+            return known.iloc[:0]
+        counts = known[owner].value_counts()
+        held = pd.Series(stored["rows"].to_numpy(), index=stored[owner])
+        whole = held.index[held.to_numpy() == counts.reindex(held.index, fill_value=0).to_numpy()]
+        partial = held.index.difference(whole).tolist()
+        read = self._columns(name, owner + "s", partial, READ_FAMILIES)
+        rows = [known[known[owner].isin(whole)], neo4j_rows.contacts_frame(read, _JOURNEY_COLUMNS)]
+        return pd.concat(rows, ignore_index=True)
+
+    @staticmethod
+    def _changed(chains: pd.DataFrame, stored: pd.DataFrame, owner: str) -> pd.Series:
+        """The new chain digest of each owner whose chain differs from the stored one (0: none)."""
+        if stored.empty:
+            return pd.Series([], dtype=np.int64)
+        held = pd.Series(stored["chain_digest"].to_numpy(dtype=np.int64), index=stored[owner])
+        fresh = neo4j_chains.chain_digests(chains, owner).reindex(held.index, fill_value=0)
+        return fresh[fresh.to_numpy() != held.to_numpy()].rename("digest")
+
+    def _replace_chains(
+        self, changed: pd.Series, chains: pd.DataFrame, owner: str, *, delete: str, create: str,
+        digests: str,
+    ) -> None:  # fmt: skip
+        """Delete and recreate the chains of the changed owners, then store their digests."""
+        if changed.empty:
+            return
+        ids = changed.index.tolist()
+        for chunk in _chunks(ids, LOOKUP_IDS):
+            self._run(delete, **{owner + "s": chunk})
+        rows = chains[chains[owner].isin(changed.index)]
+        self._write(create, _records(rows, list(rows.columns)))
+        stored = pd.DataFrame({"id": ids, "digest": changed.to_numpy().tolist()})
+        self._write(digests, _records(stored, ["id", "digest"]))
 
     # -- reads ------------------------------------------------------------------
-    def _select(self, name: str, /, **params: Any) -> pd.DataFrame:
-        """Contact rows in journey order (family, time, contact, person), contract types."""
-        frame = self._run(name, **params).reindex(columns=CONTACT_COLUMNS)
-        frame["occurred_at"] = _parse_times(frame["occurred_at"])
-        frame = frame.astype({c: object for c in CONTACT_COLUMNS if c != "occurred_at"})
-        frame = frame.sort_values(["family_id", "occurred_at", "contact_id", "person_id"])
-        return frame.reset_index(drop=True)
+    def _contacts_of(self, name: str, key: str, ids: list, wanted: list[str]) -> pd.DataFrame:
+        """The rows a ``select_contacts_of_*`` statement returns for ``ids``, in journey order."""
+        return neo4j_rows.contacts_frame(self._columns(name, key, ids, READ_FAMILIES), wanted)
+
+    def _contacts_of_families(self, ids: list[str]) -> pd.DataFrame:
+        return self._contacts_of(
+            "select_contacts_of_families", "family_ids", sorted(ids), CONTACT_COLUMNS
+        )
 
     def contacts(
         self, where: ContactFilter | None = None, *, columns: list[str] | None = None
     ) -> pd.DataFrame:
         """Contact rows in journey order; a family or person filter is answered by an index.
 
-        The other filters (times, agency, area) narrow the rows that query returns.
+        Every contact is read a few thousand families at a time; the other
+        filters (times, agency, area) narrow the rows that query returns.
         """
         wanted = list(columns) if columns is not None else list(CONTACT_COLUMNS)
         unknown = set(wanted) - set(CONTACT_COLUMNS)
@@ -284,14 +381,21 @@ class Neo4jStore:
             raise StoreError(f"not contact columns: {', '.join(sorted(unknown))}")
         where = where or ContactFilter()
         if where.family_id is not None:
-            frame = self._select("select_contacts_of_families", family_ids=[where.family_id])
+            frame = self._contacts_of_families([where.family_id])
         elif where.person_id is not None:
-            frame = self._select("select_contacts_of_person", person_id=where.person_id)
+            frame = self._contacts_of(
+                "select_contacts_of_people", "person_ids", [where.person_id], CONTACT_COLUMNS
+            )
         elif where.area is not None:
             ids = self._run("select_family_ids_of_area", area=where.area)["family_id"].tolist()
-            frame = self._select("select_contacts_of_families", family_ids=ids)
+            frame = self._contacts_of_families(ids)
         else:
-            frame = self._select("select_contacts")
+            frame = self._contacts_of_families(self._query("select_family_ids", {})[0][0][0])
+        return self._filtered(frame, where, wanted)
+
+    def _filtered(
+        self, frame: pd.DataFrame, where: ContactFilter, wanted: list[str]
+    ) -> pd.DataFrame:
         keep = pd.Series(True, index=frame.index)
         if where.person_id is not None:
             keep &= frame["person_id"] == where.person_id
@@ -304,6 +408,8 @@ class Neo4jStore:
         if where.area is not None and where.family_id is not None:
             area = self._run("select_family_ids_of_area", area=where.area)["family_id"]
             keep &= frame["family_id"].isin(area.tolist())
+        if keep.all():
+            return frame[wanted]
         return frame.loc[keep, wanted].reset_index(drop=True)
 
     def people(self, family_id: str | None = None) -> pd.DataFrame:

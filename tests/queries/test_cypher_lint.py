@@ -22,7 +22,7 @@ from tests.paths import ROOT
 LINTER = ROOT / "tools" / "cypher-lint"
 # The keys of the rows the store sends in $rows (the linter reads row.key as a property key).
 ROW_KEYS = ["contact_id", "agency", "occurred_at", "contact_type", "referred_by", "from_id",
-            "to_id", "from_agency", "to_agency"]  # fmt: skip
+            "to_id", "from_agency", "to_agency", "people", "families", "next_id"]  # fmt: skip
 SCHEMA = {
     "labels": ["Person", "Family", "Contact", "Agency", "LeadPeriod", "Load", "Result", "Meta"],
     "relationshipTypes": ["MEMBER_OF", "INVOLVES", "WITH", "REFERRED_BY", "NEXT_FOR_PERSON",
@@ -31,9 +31,11 @@ SCHEMA = {
                      "service", "source_system", "name", "sector", "family_id", "person_id",
                      "step", "days", "lead_from", "lead_to", "source", "kind", "started_at",
                      "finished_at", "rows_in", "loaded", "rejected", "rejects_path", "payload",
-                     "key", "value", "transitions", "families", "median_days", *ROW_KEYS],
+                     "key", "value", "transitions", "families", "median_days", "digest",
+                     "chain_digest", *ROW_KEYS],
     "parameters": {
-        "rows": [{}], "family_ids": ["F1"], "person_ids": ["p1"], "family_id": "F1",
+        "rows": [{}], "family_ids": ["F1"], "person_ids": ["p1"], "contact_ids": ["c1"],
+        "family_id": "F1",
         "person_id": "p1", "area": "North", "key": "k", "value": "v", "name": "pathways",
         "source": "contacts.csv", "kind": "contacts", "started_at": "2021-01-01T00:00:00",
         "finished_at": "2021-01-01T00:00:00", "rows_in": 1, "loaded": 1, "rejected": 0,

@@ -14,7 +14,10 @@ from queries import _load
 from tests.paths import ROOT
 
 SOURCES = sorted((ROOT / "graph_loader" / "stores").glob("neo4j*.py"))
-NAMING_CALLS = {"_run", "_write", "_select", "_cypher"}
+# Calls whose first argument names a statement, and keywords that name one.
+NAMING_CALLS = {"_run", "_write", "_query", "_columns", "_stored", "_contacts_of", "_journey_rows",
+                "_cypher"}  # fmt: skip
+NAMING_KEYWORDS = {"delete", "create", "digests"}
 _STRING = re.compile(r"'[^']*'")
 
 
@@ -25,10 +28,14 @@ def named_in_source() -> set[str]:
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name)):
                 continue
             called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            for keyword in node.keywords:
+                if keyword.arg in NAMING_KEYWORDS:
+                    assert isinstance(keyword.value, ast.Constant), f"{path.name}:{node.lineno}"
+                    names.add(keyword.value.value)
             if called not in NAMING_CALLS or not node.args:
                 continue
             first = node.args[0]
-            if isinstance(first, ast.Name) and first.id == "name":
+            if isinstance(first, ast.Name) and first.id in {"name", *NAMING_KEYWORDS}:
                 continue  # a helper passing on its caller's name
             assert isinstance(first, ast.Constant), f"{path.name}:{node.lineno}: name it"
             names.add(first.value)

@@ -132,8 +132,9 @@ def test_every_named_statement_explains_clean(neo4j_store):
     flows = pd.DataFrame({"cohort": ["all"], "from_agency": ["Police"], "to_agency": ["School"],
                           "transitions": [1], "families": [1], "median_days": [3.0]})
     neo4j_store.save_results({"pathways": flows}, {"run": 1})
-    parameters = {"rows": [], "family_ids": [], "person_ids": [], "key": "k", "value": "v",
-                  "family_id": "F1", "person_id": "p1", "area": "A", "name": "n"}  # fmt: skip
+    parameters = {"rows": [], "family_ids": [], "person_ids": [], "contact_ids": [], "key": "k",
+                  "value": "v", "family_id": "F1", "person_id": "p1", "area": "A",
+                  "name": "n"}  # fmt: skip
     loads = {"source": "s", "kind": "contacts", "started_at": None, "finished_at": None,
              "rows_in": 0, "loaded": 0, "rejected": 0, "rejects_path": None}  # fmt: skip
     problems = []
