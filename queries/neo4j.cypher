@@ -101,6 +101,11 @@ UNWIND $rows AS row
 MERGE (a:Agency {name: row.agency})
 SET a.sector = row.sector
 
+// name: merge_referrers
+// Agencies named only as referrers; an agency's sector comes from its own contacts.
+UNWIND $rows AS row
+MERGE (:Agency {name: row.referred_by})
+
 // name: merge_contact_families
 UNWIND $rows AS row
 MERGE (f:Family {id: row.family_id})
@@ -118,15 +123,17 @@ RETURN collect(id) AS contact_id, collect(coalesce(c.digest, 0)) AS digest,
        collect([(c)-[i:INVOLVES]->() | i.family_id]) AS family_ids
 
 // name: create_contacts
-// One row per new contact, with the person and family of each of its rows as two lists.
+// One row per new contact, with the person and family of each of its rows as
+// two lists. Its agencies exist already (merge_agencies, merge_referrers):
+// matching rather than merging them keeps the statement free of eager steps.
 UNWIND $rows AS row
 MATCH (a:Agency {name: row.agency})
+OPTIONAL MATCH (r:Agency {name: row.referred_by})
 CREATE (c:Contact {id: row.contact_id, at: localdatetime(row.occurred_at), type: row.contact_type,
                    service: row.service, source_system: row.source_system, digest: row.digest})
 CREATE (c)-[:WITH]->(a)
-FOREACH (referrer IN CASE WHEN row.referred_by IS NULL THEN [] ELSE [row.referred_by] END |
-  MERGE (r:Agency {name: referrer})
-  CREATE (c)-[:REFERRED_BY]->(r)
+FOREACH (referrer IN CASE WHEN r IS NULL THEN [] ELSE [r] END |
+  CREATE (c)-[:REFERRED_BY]->(referrer)
 )
 WITH c, row
 UNWIND range(0, size(row.people) - 1) AS k

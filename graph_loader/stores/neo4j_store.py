@@ -246,6 +246,8 @@ class Neo4jStore:
         written = pd.concat([fresh, altered])
         agencies = frame.drop_duplicates("agency")
         self._write("merge_agencies", _records(agencies, ["agency", "sector"]))
+        referrers = frame.dropna(subset=["referred_by"]).drop_duplicates("referred_by")
+        self._write("merge_referrers", _records(referrers, ["referred_by"]))
         families = written.drop_duplicates("family_id")
         self._write("merge_contact_families", _records(families, ["family_id"]))
         people = written.drop_duplicates("person_id")
