@@ -82,6 +82,34 @@ def test_a_corrected_contact_moves_in_the_chain(neo4j_store):
     assert sorted((a, b) for a, b, _ in chain) == [("c1", "c3"), ("c2", "c1")]
 
 
+CHAIN_IDS = "MATCH ()-[n:NEXT_FOR_FAMILY|NEXT_FOR_PERSON]->() RETURN elementId(n) ORDER BY 1"
+CONTACT_IDS = "MATCH (c:Contact)-[i:INVOLVES]->() RETURN elementId(i) ORDER BY 1"
+
+
+def test_a_reload_of_the_same_rows_rewrites_nothing(neo4j_store):
+    fill(neo4j_store)
+    chains, rows = _rows(neo4j_store, CHAIN_IDS), _rows(neo4j_store, CONTACT_IDS)
+    fill(neo4j_store)
+    # The same relationships, not equal new ones: unchanged digests skip the writes.
+    assert _rows(neo4j_store, CHAIN_IDS) == chains and len(chains) == 4
+    assert _rows(neo4j_store, CONTACT_IDS) == rows
+
+
+def test_a_contact_moved_to_another_family_leaves_both_journeys_right(neo4j_store):
+    fill(neo4j_store)
+    moved = CONTACTS[CONTACTS["contact_id"] == "c3"].assign(family_id="F2")
+    neo4j_store.write_contacts(moved)
+    neo4j_store.finish_load()
+    # F1 keeps c1 -> c2; F2 gains c3 after its December contact c4.
+    assert [(a, b) for a, b, _ in _rows(neo4j_store, FAMILY_CHAIN, family_id="F1")] == [
+        ("c1", "c2")
+    ]
+    assert [(a, b) for a, b, _ in _rows(neo4j_store, FAMILY_CHAIN, family_id="F2")] == [
+        ("c4", "c3")
+    ]
+    assert _rows(neo4j_store, STEPS, family_id="F2") == [("c4", 0), ("c3", 1)]
+
+
 def test_a_changed_agency_or_referrer_replaces_the_link(neo4j_store):
     fill(neo4j_store)
     changed = CONTACTS[CONTACTS["contact_id"] == "c2"].assign(agency="GP", referred_by=None)
