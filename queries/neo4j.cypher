@@ -202,14 +202,18 @@ MATCH ()-[n:NEXT_FOR_PERSON]->()
 WHERE n.person_id IN $person_ids
 DELETE n
 
-// name: create_family_chain
-// One row per contact of a family: its step (on each of its rows of that
-// family) and the link to the family's next contact, if any.
+// name: set_steps
+// Each contact's position in its family's journey (0, 1, ...), on each of its rows of that family.
+// (Setting steps and creating links in one statement is many times slower past a
+// few thousand rows, so they are two.)
 UNWIND $rows AS row
 MATCH (c:Contact {id: row.contact_id})-[i:INVOLVES {family_id: row.family_id}]->()
 SET i.step = row.step
-WITH DISTINCT c, row
-WHERE row.next_id IS NOT NULL
+
+// name: create_family_chain
+// One row per contact of a family that has a next contact.
+UNWIND $rows AS row
+MATCH (c:Contact {id: row.contact_id})
 MATCH (n:Contact {id: row.next_id})
 CREATE (c)-[:NEXT_FOR_FAMILY {family_id: row.family_id, days: row.days}]->(n)
 

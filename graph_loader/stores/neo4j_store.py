@@ -308,7 +308,7 @@ class Neo4jStore:
         changed = self._changed(chains, stored, "family_id")
         self._replace_chains(
             changed, chains, "family_id", delete="delete_family_chains",
-            create="create_family_chain", digests="set_family_digests",
+            create="create_family_chain", digests="set_family_digests", steps="set_steps",
         )  # fmt: skip
         # The people of the families whose journeys changed; no one else's chain can have.
         people = sorted(rows.loc[rows["family_id"].isin(changed.index), "person_id"].unique())
@@ -346,7 +346,7 @@ class Neo4jStore:
 
     def _replace_chains(
         self, changed: pd.Series, chains: pd.DataFrame, owner: str, *, delete: str, create: str,
-        digests: str,
+        digests: str, steps: str | None = None,
     ) -> None:  # fmt: skip
         """Delete and recreate the chains of the changed owners, then store their digests."""
         if changed.empty:
@@ -355,6 +355,9 @@ class Neo4jStore:
         for chunk in _chunks(ids, LOOKUP_IDS):
             self._run(delete, **{owner + "s": chunk})
         rows = chains[chains[owner].isin(changed.index)]
+        if steps is not None:
+            self._write(steps, _records(rows, ["contact_id", "family_id", "step"]))
+            rows = rows[rows["next_id"].notna()]
         self._write(create, _records(rows, list(rows.columns)))
         stored = pd.DataFrame({"id": ids, "digest": changed.to_numpy().tolist()})
         self._write(digests, _records(stored, ["id", "digest"]))
