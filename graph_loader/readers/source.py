@@ -1,0 +1,127 @@
+"""What a reader gives the loader: a table of text, each row's line, and the records it refused.
+
+Every reader (CSV, Excel, XES) returns a :class:`SourceTable`. Its ``frame``
+holds every column of the source as text (object dtype, an empty cell is the
+empty string, never NaN) plus ``line``, the physical line of the file where
+the record starts (the header is line 1), or the row of the sheet in a
+workbook. Its ``rejects`` are the records the reader itself could not use —
+a record with the wrong number of fields, a stray quote, a repeated header, a
+huge field — each with its line, rule id, reason and the record's raw text,
+so that ``rows in = len(frame) + len(rejects)`` before validation starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from journey.contract import RULES
+
+__all__ = [
+    "SourceTable",
+    "MAX_FIELD_CHARS",
+    "REJECT_COLUMNS",
+    "LINE_COLUMN",
+    "text_frame",
+    "columns_frame",
+    "reject_frame",
+    "record_text",
+]
+
+#: A field longer than this (1 MB of text) is refused (rule R105): no contact needs it,
+#: and one such cell would make every page that shows it megabytes long.
+MAX_FIELD_CHARS = 1_048_576
+#: The raw text kept of a refused record: a spreadsheet cell holds at most 32,767 characters.
+_MAX_RECORD_TEXT = 32_000
+LINE_COLUMN = "line"
+REJECT_COLUMNS = ["line", "rule", "reason", "record"]
+
+
+@dataclass
+class SourceTable:
+    """One source file read as text: the rows, the records refused while reading, and how."""
+
+    path: Path
+    frame: pd.DataFrame
+    rejects: pd.DataFrame = field(default_factory=lambda: reject_frame([]))
+    encoding: str | None = None
+    delimiter: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows_in(self) -> int:
+        """Every record of the file: the rows read plus the records refused."""
+        return len(self.frame) + len(self.rejects)
+
+
+def text_frame(columns: list[str], rows: list[list[str]], lines: list[int]) -> pd.DataFrame:
+    """A frame of text columns (object dtype) from equal-length rows, plus ``line``.
+
+    Examples
+    --------
+    >>> text_frame(["a", "b"], [["1", ""], ["x", "y"]], [2, 4]).values.tolist()
+    [['1', '', 2], ['x', 'y', 4]]
+    """
+    if rows:
+        # One 2-D object block: no copy of the strings, no type inference.
+        values = np.array(rows, dtype=object)
+        if values.ndim != 2:  # numpy could not make a 2-D array (never for equal rows)
+            values = np.array([np.array(r, dtype=object) for r in rows], dtype=object)
+        frame = pd.DataFrame(values, columns=columns, copy=False)
+    else:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    frame[LINE_COLUMN] = np.asarray(lines, dtype=np.int64)
+    return frame
+
+
+def columns_frame(columns: dict[str, list[str]], lines: list[int]) -> pd.DataFrame:
+    """A frame of text columns (object dtype) from one list of values per column, plus ``line``.
+
+    Examples
+    --------
+    >>> columns_frame({"a": ["1", "x"], "b": ["", "y"]}, [2, 4]).values.tolist()
+    [['1', '', 2], ['x', 'y', 4]]
+    """
+    frame = pd.DataFrame(
+        {name: np.array(values, dtype=object) for name, values in columns.items()},
+        index=pd.RangeIndex(len(lines)),
+        copy=False,
+    )
+    frame[LINE_COLUMN] = np.asarray(lines, dtype=np.int64)
+    return frame
+
+
+def record_text(text: str) -> str:
+    """The raw text of a refused record as kept in the rejects file (long ones cut, and said so).
+
+    Examples
+    --------
+    >>> record_text("c1,p1\\n")
+    'c1,p1'
+    >>> len(record_text("x" * 50_000)) < 33_000
+    True
+    """
+    text = text.rstrip("\r\n")
+    if len(text) <= _MAX_RECORD_TEXT:
+        return text
+    return text[:_MAX_RECORD_TEXT] + f"… [cut: {len(text):,} characters in all]"
+
+
+def reject_frame(rejects: list[tuple[int, str, str, str]]) -> pd.DataFrame:
+    """A reader's rejects, ``(line, rule, detail, raw text)`` each, as a rejects frame.
+
+    The reason is the rule id, a colon and the detail (the rule's meaning when
+    the detail is empty), as validation writes it.
+
+    Examples
+    --------
+    >>> reject_frame([(3, "R102", "3 fields, the header has 6", "a,b,c")]).values.tolist()
+    [[3, 'R102', 'R102: 3 fields, the header has 6', 'a,b,c']]
+    """
+    rows = [(line, rule, f"{rule}: {detail or RULES[rule]}", record_text(raw))
+            for line, rule, detail, raw in rejects]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=REJECT_COLUMNS)
+    return frame.astype({"line": np.int64, "rule": object, "reason": object, "record": object})
