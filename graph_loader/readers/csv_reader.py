@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import csv
 import gc
+import itertools
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -203,25 +204,36 @@ class _Records:
 
 
 # one piece: the loop every record of every file goes through, kept tight for speed
-def _read_records(reader: Iterator[list[str]], lines: _Lines, state: _Records, line: int) -> None:
-    """Read every record after the header into ``state``; ``line`` is the header's last line."""
+def _read_records(reader_of: Callable[[], Iterator[list[str]]], lines: _Lines, state: _Records,
+                  line: int) -> None:  # fmt: skip
+    """Read every record after the header into ``state``; ``line`` is the header's last line.
+
+    After a stray quote the lines put back are read by a new reader: the old
+    one may have met the end of the file inside the quote.
+    """
     taken, rows, starts = lines.taken, state.rows, state.lines
     width, first = state.width, state.first
-    for record in reader:
-        start = line + 1
-        # The common case in one test: one line, the header's width, not too long, not the header.
-        if (
-            len(taken) == 1
-            and len(record) == width
-            and len(taken[0]) <= MAX_FIELD_CHARS
-            and record[0].strip(_SPACE_BOM) != first
-        ):
-            rows.append(record)
-            starts.append(start)
-            line = start
-        else:
+    while True:
+        for record in reader_of():
+            start = line + 1
+            # The common case in one test: one line, the header's width, short, not the header.
+            if (
+                len(taken) == 1
+                and len(record) == width
+                and len(taken[0]) <= MAX_FIELD_CHARS
+                and record[0].strip(_SPACE_BOM) != first
+            ):
+                rows.append(record)
+                starts.append(start)
+                line = start
+                taken.clear()
+                continue
             line = state.odd(record, lines, start)
-        taken.clear()
+            taken.clear()
+            if lines.pending:
+                break
+        else:
+            return
 
 
 def _header(reader: Iterator[list[str]], lines: _Lines, source: str) -> tuple[list[str], int]:
@@ -291,12 +303,16 @@ def read_csv(
             used = delimiter or sniff_delimiter(first)
             lines.put_back([first])
             lines.taken.clear()
-            reader = csv.reader(line_source, delimiter=used, quotechar='"', doublequote=True)
+            def reader_of() -> Iterator[list[str]]:
+                return csv.reader(iter(lines), delimiter=used, quotechar='"', doublequote=True)
+
+            reader = reader_of()
             raw_header, header_end = _header(reader, lines, source)
             _check_delimiter(raw_header, used, delimiter is not None, source)
             header = header_names(raw_header, source)
             state = _Records(header, raw_header, used, header_end)
-            _read_records(reader, lines, state, header_end)
+            readers = itertools.chain([reader], iter(reader_of, None))
+            _read_records(lambda: next(readers), lines, state, header_end)
     except UnicodeDecodeError as error:  # only with a given encoding the check let through
         raise InputError(f"{source}: not {chosen} text ({error.reason})") from None
     except csv.Error as error:

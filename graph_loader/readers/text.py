@@ -74,7 +74,7 @@ def file_kind(path: Path) -> str:
         return "workbook"
     if head.startswith(_ZIP):
         try:
-            with zipfile.ZipFile(open_binary(path)) as archive:
+            with open_binary(path) as stream, zipfile.ZipFile(stream) as archive:
                 names = set(archive.namelist())
         except zipfile.BadZipFile:
             raise InputError(f"{path}: a damaged zip file (not a workbook nor text)") from None
