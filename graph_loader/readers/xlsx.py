@@ -61,10 +61,10 @@ def _sheet(book, name: str, source: str) -> tuple[list[str], list[list[str]], li
     sheet = book.get_sheet_by_name(name)
     if sheet.start is None:
         return [], [], [], []
-    first_row = sheet.start[0] + 1  # calamine counts from 0 and skips the empty rows above
     header: list[str] = []
     rows, lines, rejects = [], [], []
-    for number, values in enumerate(sheet.iter_rows(), start=first_row):
+    # iter_rows gives every row from the sheet's first, empty ones too: row n is line n.
+    for number, values in enumerate(sheet.iter_rows(), start=1):
         cells = [cell_text(v) for v in values]
         if not any(cell.strip() for cell in cells):
             continue
