@@ -35,7 +35,7 @@ import pandas as pd
 from graph_loader.readers.source import LINE_COLUMN, SourceTable
 from graph_loader.readers.text import check_encoding
 from journey.contract import CONTACTS, TIME_ZONE
-from journey.errors import MappingError
+from journey.errors import InputError, MappingError
 
 __all__ = ["Mapping", "load_mapping", "apply_mapping", "MAPPABLE_COLUMNS"]
 
@@ -106,7 +106,10 @@ def _source(table: dict, where: str) -> dict[str, str | None]:
                            f"(known: {', '.join(sorted(_SOURCE_KEYS))})")  # fmt: skip
     settings = {key: _text(table, key, f"{where} [source]") for key in _SOURCE_KEYS}
     if settings["encoding"]:
-        check_encoding(settings["encoding"], f"{where} [source]")
+        try:
+            check_encoding(settings["encoding"], f"{where} [source]")
+        except InputError as error:
+            raise MappingError(str(error)) from None
     settings["delimiter"] = _delimiter(settings["delimiter"], f"{where} [source]")
     settings["timezone"] = _timezone(settings["timezone"], f"{where} [source]")
     if settings["date_format"] and "%" not in settings["date_format"]:
@@ -181,35 +184,38 @@ def _replaced(values: pd.Series, replacements: dict[str, str]) -> np.ndarray:
     return mapped[codes]
 
 
-def _iso_times(values: pd.Series, date_format: str | None, timezone: str | None) -> pd.Series:
-    """The times as ISO 8601 text (None where a value does not match ``date_format``).
+_OFFSET = r"(?:Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)$"
 
-    Without a format the values are kept; a zone other than London gives an
-    offset to those written without one.
+
+def _iso_times(values: pd.Series, date_format: str | None, timezone: str | None) -> pd.Series:
+    """The times as ISO 8601 text; None where a value does not match ``date_format``.
+
+    Without a format the values are kept as written, but in a zone other than
+    London those without an offset are given one (as UTC, ``Z``), so that
+    validation turns every one into London wall-clock time.
     """
     text = values.str.strip()
     foreign = timezone is not None and timezone != TIME_ZONE
-    if date_format is None and not foreign:
-        return values
     if date_format is None:
-        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=False)
-        if getattr(parsed.dtype, "tz", None) is not None:  # every value had an offset already
+        if not foreign:
             return values
+        naive = text.str.match(r"^\d{4}-\d{2}-\d{2}") & ~text.str.contains(_OFFSET)
+        parsed = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
     else:
         aware = "%z" in date_format or "%Z" in date_format
         parsed = pd.to_datetime(text, format=date_format, errors="coerce", exact=True, utc=aware)
     if getattr(parsed.dtype, "tz", None) is None and foreign:
         parsed = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
     if getattr(parsed.dtype, "tz", None) is not None:
-        # Written in UTC ("Z"): validation turns it into London wall-clock time.
         stamps = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
         iso = [f"{stamp}Z" for stamp in np.datetime_as_string(stamps, unit="auto")]
     else:
         iso = np.datetime_as_string(parsed.to_numpy(), unit="auto").tolist()
-    result = pd.Series(iso, index=values.index, dtype=object)
-    if date_format is None:  # values that did not parse stay as written, for validation
-        return result.where(parsed.notna(), values)
-    return result.where(parsed.notna(), None).where(text != "", values)
+    result = pd.Series(iso, index=parsed.index, dtype=object).where(parsed.notna(), None)
+    if date_format is None:  # what did not parse stays as written, for validation to judge
+        converted = result.reindex(values.index)
+        return values.where(~(naive & converted.notna()), converted)
+    return result.where(text != "", values)
 
 
 def _renamed(name: str, taken: set[str]) -> str:

@@ -183,7 +183,8 @@ def test_the_header_again_is_refused_with_r104(tmp_path):
 
 
 def test_a_column_named_twice_refuses_the_file_with_r101(tmp_path):
-    with pytest.raises(InputError, match=r"names column 'id' twice \(columns 1 and 3\) \(rule R101\)"):
+    twice = r"names column 'id' twice \(columns 1 and 3\) \(rule R101\)"
+    with pytest.raises(InputError, match=twice):
         read_csv(write(tmp_path, "id,n, id\nc1,1,c1\n"))
 
 
