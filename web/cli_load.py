@@ -119,7 +119,7 @@ def load(
     rejected. Loading the same data twice leaves the store unchanged.
 
     \b
-    Examples:
+    Example:
       journey load demo-data/ --store sqlite:///journey.db
       journey load police.csv --mapping examples/mappings/police-incidents.toml
       journey load receipt.xes.gz --format eventlog --case-column case:concept:name \\
