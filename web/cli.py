@@ -418,7 +418,7 @@ def demo(
         store.close()
 
 
-from web import cli_load  # noqa: E402, F401  (defines `journey load`, on this group)
+import web.cli_load  # noqa: E402, F401  (defines `journey load` on this group)
 
 
 def main() -> None:
