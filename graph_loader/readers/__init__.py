@@ -21,7 +21,7 @@ import pandas as pd
 from graph_loader.readers.csv_reader import read_csv
 from graph_loader.readers.eventlog import EventLogColumns, eventlog_mapping, number_events
 from graph_loader.readers.mapping import Mapping, apply_mapping, load_mapping
-from graph_loader.readers.source import LINE_COLUMN, SourceTable
+from graph_loader.readers.source import LINE_COLUMN, SourceTable, refuse_huge_fields
 from graph_loader.readers.text import file_kind
 from graph_loader.readers.xes import read_xes
 from graph_loader.readers.xlsx import read_workbook
@@ -76,9 +76,10 @@ def _read(path: Path, options: ReadOptions, mapping: Mapping | None) -> SourceTa
         if mapping is None:  # only the contacts file of a load may be an event log
             raise InputError(f"{path}: an XES event log can only be the contacts file of a load")
         wanted = sorted(set(mapping.columns.values()))
-        return read_xes(path, columns=wanted)
+        return refuse_huge_fields(read_xes(path, columns=wanted))
     if kind == "workbook":
-        return read_workbook(path, sheet=options.sheet or (mapping and mapping.sheet))
+        sheet = options.sheet or (mapping.sheet if mapping else None)
+        return refuse_huge_fields(read_workbook(path, sheet=sheet))
     return read_csv(
         path,
         encoding=mapping.encoding if mapping else None,

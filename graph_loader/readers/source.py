@@ -12,7 +12,7 @@ so that ``rows in = len(frame) + len(rejects)`` before validation starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,7 @@ __all__ = [
     "columns_frame",
     "reject_frame",
     "record_text",
+    "refuse_huge_fields",
 ]
 
 #: A field longer than this (1 MB of text) is refused (rule R105): no contact needs it,
@@ -149,3 +150,24 @@ def reject_frame(rejects: list[tuple[int, str, str, str]]) -> pd.DataFrame:
             for line, rule, detail, raw in rejects]  # fmt: skip
     frame = pd.DataFrame(rows, columns=REJECT_COLUMNS)
     return frame.astype({"line": np.int64, "rule": object, "reason": object, "record": object})
+
+
+def refuse_huge_fields(table: SourceTable) -> SourceTable:
+    """The table with every row holding a field over :data:`MAX_FIELD_CHARS` refused (rule R105).
+
+    The CSV reader checks as it reads; a workbook's or an event log's rows are checked here.
+    """
+    frame = table.frame
+    huge = np.zeros(len(frame), dtype=bool)
+    for column in frame.columns.drop(LINE_COLUMN):
+        lengths = np.fromiter(map(len, frame[column].tolist()), dtype=np.int64, count=len(frame))
+        huge |= lengths > MAX_FIELD_CHARS
+    if not huge.any():
+        return table
+    refused = [
+        (int(row[LINE_COLUMN]), "R105", f"a field is longer than {MAX_FIELD_CHARS:,} characters",
+         ",".join(str(v) for k, v in row.items() if k != LINE_COLUMN))
+        for row in frame[huge].to_dict("records")
+    ]  # fmt: skip
+    rejects = pd.concat([table.rejects, reject_frame(refused)], ignore_index=True)
+    return replace(table, frame=frame[~huge].reset_index(drop=True), rejects=rejects)

@@ -6,6 +6,8 @@ import gzip
 
 import pytest
 
+from graph_loader.load import load_path
+from graph_loader.readers.csv_reader import read_csv
 from graph_loader.readers.xes import read_xes
 from journey.errors import InputError
 
@@ -100,3 +102,13 @@ def test_bad_logs_are_refused(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(InputError, match=message):
         read_xes(path, columns=COLUMNS)
+
+
+def test_an_attribute_over_1_mb_refuses_its_event(tmp_path, fresh_store):
+    huge = "x" * 1_048_577
+    path = tmp_path / "log.xes"
+    path.write_text(LOG.replace("Home visit &amp; check", huge))
+    report = load_path(path, fresh_store, rejects_dir=tmp_path)
+    assert [(f.rows_in, f.loaded, f.rejected) for f in report.files] == [(3, 2, 1)]
+    refused = read_csv(report.files[0].rejects_path).frame  # the rejects file is CSV
+    assert refused[["line (source)", "rule"]].values.tolist() == [["15", "R105"]]
