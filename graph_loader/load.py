@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from graph_loader.readers import ReadOptions, read_source, with_reader_rejects
 from journey.errors import InputError
 from journey.store import LoadRecord, Store
 from journey.taxonomy import Taxonomy, default_taxonomy
@@ -25,7 +26,7 @@ from journey.validation import (
     validate_people,
 )
 
-__all__ = ["load_path", "read_table", "LoadReport", "FileReport", "Progress"]
+__all__ = ["load_path", "LoadReport", "FileReport", "Progress"]
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(file_name, rows_done, rows_total)`` while rows are written."""
@@ -63,36 +64,6 @@ class LoadReport:
     @property
     def rejected(self) -> int:
         return sum(f.rejected for f in self.files)
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV with every column as text and a ``line`` column (the header is line 1).
-
-    Raises
-    ------
-    InputError
-        When the file cannot be read or decoded.
-    """
-    try:
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            encoding="utf-8-sig",
-            skipinitialspace=False,
-        )
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: empty file (no header line)") from None
-    except (pd.errors.ParserError, OSError) as error:
-        raise InputError(f"{path}: cannot be read as CSV ({error})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame["line"] = range(2, len(frame) + 2)
-    return frame
 
 
 def _inputs(path: Path) -> dict[str, Path | None]:
@@ -144,6 +115,7 @@ def load_path(
     taxonomy: Taxonomy | None = None,
     rejects_dir: str | Path | None = None,
     progress: Progress | None = None,
+    reading: ReadOptions | None = None,
 ) -> LoadReport:
     """Validate and load ``path`` into ``store``.
 
@@ -160,6 +132,9 @@ def load_path(
         Where rejects CSVs go (``<file>.rejects.csv``); default: the current directory.
     progress : callable, optional
         Called with (file name, rows written, rows to write) after each batch.
+    reading : ReadOptions, optional
+        How to read the contacts file: a column mapping, ``format="eventlog"``,
+        a workbook's sheet (see :mod:`graph_loader.readers`).
 
     Raises
     ------
@@ -173,7 +148,8 @@ def load_path(
     inputs = _inputs(path)
     # Read and validate everything before writing anything: a file with a
     # missing column refuses the whole load.
-    raw = {kind: read_table(p) for kind, p in inputs.items() if p is not None}
+    tables = {kind: read_source(p, reading, kind=kind) for kind, p in inputs.items() if p}
+    raw = {kind: table.frame for kind, table in tables.items()}
     started = datetime.now(UTC)
     report = LoadReport()
     people_checked = families_checked = None
@@ -204,22 +180,24 @@ def load_path(
             continue
         source = inputs[kind]
         assert source is not None
+        validated = with_reader_rejects(validated, tables[kind])
+        rows_in = tables[kind].rows_in
         rejects_path = _write_rejects(validated, source, rejects_dir)
         loaded_rows = _in_batches(validated.valid, write, source.name, progress)
         if kind == "families":
-            loaded_rows = len(raw[kind]) - len(validated.rejects)
+            loaded_rows = rows_in - len(validated.rejects)
             store.write_lead_periods(periods)
         file_report = FileReport(
             path=source,
             kind=kind,
-            rows_in=len(raw[kind]),
+            rows_in=rows_in,
             loaded=loaded_rows,
             rejected=len(validated.rejects),
             rejects_path=rejects_path,
         )
         assert file_report.rows_in == file_report.loaded + file_report.rejected
         report.files.append(file_report)
-        report.warnings.extend(validated.warnings)
+        report.warnings.extend(tables[kind].warnings + validated.warnings)
         store.record_load(
             LoadRecord(
                 source=str(source),

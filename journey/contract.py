@@ -161,4 +161,12 @@ RULES = {
     "F102": "lead_from or lead_to is not an ISO 8601 date",
     "F103": "lead_to is before lead_from",
     "F104": "lead_to is given without lead_from",
+    # Rules of the readers (graph_loader/readers): records that cannot be read as rows.
+    "R101": "the header names a column twice (the whole file is refused)",
+    "R102": "a record has more or fewer fields than the header",
+    "R103": "a quoted field runs over lines that read as records, or over more than 100 lines "
+    "(a stray quote): the line is refused and the lines after it are read again",
+    "R104": "the header line appears again inside the file",
+    "R105": "a field is longer than 1 MB (1,048,576 characters)",
+    "M001": "a column mapping names a column the file lacks (the whole load is refused)",
 }

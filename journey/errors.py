@@ -4,6 +4,7 @@ __all__ = [
     "JourneyError",
     "InputError",
     "MissingColumnError",
+    "MappingError",
     "ParameterError",
     "TaxonomyError",
     "StoreError",
@@ -30,6 +31,10 @@ class MissingColumnError(InputError):
         self.columns = columns
         names = ", ".join(columns)
         super().__init__(f"{path}: missing required column(s): {names} (rule C001)")
+
+
+class MappingError(InputError):
+    """A column mapping that cannot be read, or that does not fit the file it describes."""
 
 
 class ParameterError(JourneyError, ValueError):

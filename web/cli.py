@@ -180,7 +180,13 @@ def generate(families: int, seed: int, out_dir: str) -> None:
     )
 
 
-def _load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None):
+def _load(
+    path: str,
+    store_url: str | None,
+    taxonomy_path: str | None,
+    rejects_dir: str | None,
+    reading: Any = None,
+):
     from graph_loader.load import load_path
 
     taxonomy = _taxonomy(taxonomy_path)
@@ -189,7 +195,12 @@ def _load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_d
         started = time.perf_counter()
         with _progress_bars() as progress:
             report = load_path(
-                path, store, taxonomy=taxonomy, rejects_dir=rejects_dir, progress=progress
+                path,
+                store,
+                taxonomy=taxonomy,
+                rejects_dir=rejects_dir,
+                progress=progress,
+                reading=reading,
             )
         for warning in report.warnings:
             click.echo(f"journey: warning: {warning}", err=True)
@@ -200,36 +211,6 @@ def _load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_d
     except BaseException:
         store.close()
         raise
-
-
-@cli.command()
-@click.argument("path", type=click.Path(exists=True))
-@store_option()
-@taxonomy_option
-@click.option(
-    "--rejects",
-    "rejects_dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Folder for <file>.rejects.csv files (default: the current folder).",
-)
-@handles_errors
-def load(
-    path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None
-) -> None:
-    """Validate and load contacts (and people, families) into a store.
-
-    PATH is a folder holding contacts.csv (and optionally people.csv and
-    families.csv), or one contacts CSV that carries family_id. Every row is
-    loaded or written to a rejects CSV with its line, rule and reason; one
-    reconciliation line per file says rows in / loaded / rejected. Loading
-    the same data twice leaves the store unchanged.
-
-    \b
-    Example:
-      journey load demo-data/ --store sqlite:///journey.db
-    """
-    _load(path, store_url, taxonomy_path, rejects_dir).close()
 
 
 def _analyse(store, out_dir: str | None, options: dict[str, Any], evidence: bool = False) -> None:
@@ -437,10 +418,16 @@ def demo(
         store.close()
 
 
+import web.cli_load  # noqa: E402, F401  (defines `journey load` on this group)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="journey")
 
 
 if __name__ == "__main__":
-    main()
+    # The imported module's group: web/cli_load.py defines `journey load` on it.
+    from web.cli import main as entry_point
+
+    entry_point()

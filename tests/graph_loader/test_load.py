@@ -97,7 +97,7 @@ def test_family_id_may_come_from_people(folder, fresh_store, tmp_path):
     ("setup", "message"),
     [
         (lambda d: None, "no contacts.csv"),
-        (lambda d: (d / "contacts.csv").write_bytes(b"\xff\xfe\x00bad"), "not UTF-8"),
+        (lambda d: (d / "contacts.csv").write_bytes(b"id\n\x81\x8d\x90bad"), "not UTF-8"),
         (lambda d: (d / "contacts.csv").write_text(""), "empty file"),
     ],
 )

@@ -53,5 +53,5 @@ def test_empty_frame_keeps_the_order_given():
 
 
 def test_every_rule_id_is_unique_and_described():
-    assert all(len(rule) == 4 and rule[0] in "CPF" for rule in RULES)
+    assert all(len(rule) == 4 and rule[0] in "CPFRM" for rule in RULES)
     assert all(description and description[0].islower() for description in RULES.values())
