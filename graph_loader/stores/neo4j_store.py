@@ -1,35 +1,39 @@
 """The Neo4j store: the journey graph of docs/graph-model.md in Neo4j 5, over the official driver.
 
-Every statement is a named block of ``queries/neo4j.cypher``. Writes are
-``UNWIND $rows`` batches in managed write transactions (the driver retries
-transient failures), merged on the keys the schema constrains, so loading the
-same rows twice leaves the same graph. After a load the journey chains of the
-families and people it touched are rebuilt from the project's own event log
-(:mod:`graph_loader.stores.neo4j_chains`).
+Statements run through :class:`~graph_loader.stores.neo4j_connection.Neo4jConnection`.
+New contacts are created whole, changed ones merged on the keys the schema
+constrains, unchanged ones (equal digests) skipped, so loading the same rows
+twice leaves the same graph. After a load the journey chains of the families
+and people it changed are rebuilt from the project's own event log
+(:mod:`graph_loader.stores.neo4j_chains`); docs/graph-model.md#idempotent-loading.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
 
 from graph_loader.stores import neo4j_chains, neo4j_rows
 from graph_loader.stores.frames import decode_frame, encode_frame
+from graph_loader.stores.neo4j_connection import (
+    BATCH_SIZE,
+    LOOKUP_IDS,
+    Neo4jConnection,
+    chunks,
+    connection_settings,
+    cypher,
+)
 from journey.contract import CONTACT_COLUMNS, FAMILIES, LEAD_PERIODS, PEOPLE
-from journey.errors import NotFoundError, SchemaVersionError, StoreError, StoreUnavailableError
+from journey.errors import NotFoundError, SchemaVersionError, StoreError
 from journey.store import ContactFilter, LoadRecord
-from queries import query
 
-__all__ = ["Neo4jStore", "SCHEMA_VERSION", "SCHEMA_STATEMENTS", "connection_settings"]
+__all__ = ["Neo4jStore", "SCHEMA_VERSION", "SCHEMA_STATEMENTS", "BATCH_SIZE", "connection_settings"]
 
 SCHEMA_VERSION = 1
-BATCH_SIZE = 5_000
 SCHEMA_STATEMENTS = [
     "constraint_person", "constraint_family", "constraint_contact", "constraint_agency",
     "constraint_lead_period", "constraint_load", "constraint_result", "constraint_meta",
@@ -42,46 +46,7 @@ _CONTACT_PROPERTIES = [
 ]  # fmt: skip
 #: Families per read of their contacts: bounds the server's memory for one record of columns.
 READ_FAMILIES = 4_000
-#: Ids per lookup of what the graph holds (digests, row counts).
-LOOKUP_IDS = 20_000
 _JOURNEY_COLUMNS = ["contact_id", "person_id", "family_id", "occurred_at"]
-
-
-def _batch_size() -> int:
-    """Rows per write transaction: ``$JOURNEY_NEO4J_BATCH`` or :data:`BATCH_SIZE`."""
-    text = os.environ.get("JOURNEY_NEO4J_BATCH", "")
-    if not text:
-        return BATCH_SIZE
-    if not text.isdigit() or int(text) < 1:
-        raise StoreError(f"JOURNEY_NEO4J_BATCH must be a whole number of rows, not {text!r}")
-    return int(text)
-
-
-def _cypher(name: str) -> str:
-    return query("neo4j", name)
-
-
-def connection_settings(url: str) -> tuple[str, tuple[str, str] | None, str | None]:
-    """(URL without credentials, auth or None, database or None) from a URL and the environment.
-
-    ``NEO4J_USER``/``NEO4J_PASSWORD`` give the credentials unless the URL
-    holds them; ``NEO4J_DATABASE`` the database (the server's default otherwise).
-
-    Examples
-    --------
-    >>> connection_settings("bolt://ana:s%40cret@db.example:7687")[:2]
-    ('bolt://db.example:7687', ('ana', 's@cret'))
-    """
-    parts = urlsplit(url)
-    user = unquote(parts.username) if parts.username else os.environ.get("NEO4J_USER")
-    password = unquote(parts.password) if parts.password else os.environ.get("NEO4J_PASSWORD")
-    host = parts.hostname or ""
-    netloc = f"[{host}]" if ":" in host else host
-    if parts.port:
-        netloc += f":{parts.port}"
-    clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-    auth = (user, password or "") if user else None
-    return clean, auth, os.environ.get("NEO4J_DATABASE") or None
 
 
 def _python_times(values: pd.Series) -> list:
@@ -97,11 +62,7 @@ def _parse_times(values: pd.Series) -> pd.Series:
 _records = neo4j_rows.records
 
 
-def _chunks(values: list, size: int) -> list[list]:
-    return [values[start : start + size] for start in range(0, len(values), size)]
-
-
-class Neo4jStore:
+class Neo4jStore(Neo4jConnection):
     """The graph store in a Neo4j 5 database (Community, Enterprise or Aura).
 
     One driver per store, closed by :meth:`close`. Opening checks the server
@@ -111,92 +72,16 @@ class Neo4jStore:
     """
 
     def __init__(self, url: str, *, batch_size: int | None = None):
-        from neo4j import GraphDatabase
-
-        self.url = url
-        self.batch_size = batch_size or _batch_size()
-        address, auth, self.database = connection_settings(url)
-        # Labels and properties an empty graph does not have yet are expected, not news.
-        self._driver = GraphDatabase.driver(
-            address, auth=auth, notifications_disabled_classifications=["UNRECOGNIZED"]
-        )
+        super().__init__(url, batch_size=batch_size)
         self._touched_families: set[str] = set()
         self._loaded: list[pd.DataFrame] = []
         try:
-            self._check_server()
             self._check_schema()
         except BaseException:
             self._driver.close()
             raise
 
     # -- connection and schema ----------------------------------------------
-    def _query(self, name: str, params: dict[str, Any]) -> tuple[list, list[str]]:
-        """Run a named statement; its records and keys."""
-        from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
-
-        try:
-            # No bookmark manager: every query goes to the same (leader) server,
-            # and managing bookmarks costs more than a small read itself.
-            records, _, keys = self._driver.execute_query(
-                _cypher(name), params, database_=self.database, bookmark_manager_=None
-            )
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise StoreUnavailableError(f"{self.url}: Neo4j is not reachable ({error})") from None
-        except Neo4jError as error:
-            raise StoreError(f"{self.url}: Neo4j refused {name}: {error.message}") from None
-        return records, keys
-
-    def _run(self, name: str, /, **params: Any) -> pd.DataFrame:
-        """Run a named read or small write; the records as a frame (columns kept when empty)."""
-        records, keys = self._query(name, params)
-        return pd.DataFrame([r.values() for r in records], columns=keys)
-
-    def _columns(self, name: str, key: str, ids: list, size: int) -> dict[str, list]:
-        """Run a statement of one record of columns ``size`` ids at a time; the columns joined."""
-        joined: dict[str, list] = {}
-        for chunk in _chunks(ids, size):
-            records, keys = self._query(name, {key: chunk})
-            for column, values in zip(keys, records[0].values(), strict=True):
-                joined.setdefault(column, []).extend(values)
-        return joined
-
-    def _stored(self, name: str, key: str, ids: list) -> dict[str, list]:
-        """What the graph holds about these ids (a lookup statement), as columns."""
-        return self._columns(name, key, ids, LOOKUP_IDS)
-
-    def _write(self, name: str, rows: list[dict[str, Any]]) -> int:
-        """``UNWIND $rows`` in batches, each a managed write transaction (retried if transient)."""
-        from neo4j.exceptions import Neo4jError
-
-        def work(tx, batch):
-            tx.run(_cypher(name), rows=batch).consume()
-
-        try:
-            with self._driver.session(database=self.database) as session:
-                for start in range(0, len(rows), self.batch_size):
-                    session.execute_write(work, rows[start : start + self.batch_size])
-        except Neo4jError as error:
-            raise StoreError(f"{self.url}: Neo4j refused {name}: {error.message}") from None
-        return len(rows)
-
-    def _check_server(self) -> None:
-        from neo4j.exceptions import AuthError, ServiceUnavailable
-
-        try:
-            self._driver.verify_connectivity()
-        except AuthError:
-            raise StoreUnavailableError(
-                f"{self.url}: Neo4j refused the credentials (set NEO4J_USER and NEO4J_PASSWORD)"
-            ) from None
-        except (ServiceUnavailable, OSError) as error:
-            raise StoreUnavailableError(
-                f"{self.url}: cannot reach Neo4j ({error.__class__.__name__}); is the server "
-                "running? (`make neo4j` starts a local one)"
-            ) from None
-        version = str(self._run("server_components")["version"].iloc[0])
-        if int(version.split(".")[0]) < 5:
-            raise StoreUnavailableError(f"{self.url}: Neo4j {version}; this store needs Neo4j 5")
-
     def _check_schema(self) -> None:
         found = self._run("get_meta", key="schema_version")["value"]
         if found.empty:
@@ -214,10 +99,6 @@ class Neo4jStore:
                 f"{self.url}: graph schema version {found.iloc[0]}, this version of journey "
                 f"needs {SCHEMA_VERSION}; load your data into a new database"
             )
-
-    def close(self) -> None:
-        """Close the driver (and its connections)."""
-        self._driver.close()
 
     def __repr__(self) -> str:
         return f"Neo4jStore({self.url!r})"
@@ -352,7 +233,7 @@ class Neo4jStore:
         if changed.empty:
             return
         ids = changed.index.tolist()
-        for chunk in _chunks(ids, LOOKUP_IDS):
+        for chunk in chunks(ids, LOOKUP_IDS):
             self._run(delete, **{owner + "s": chunk})
         rows = chains[chains[owner].isin(changed.index)]
         if steps is not None:
@@ -493,5 +374,5 @@ class Neo4jStore:
         """Delete every node and relationship (the test suite's clean-up); keep the schema."""
         # CALL { } IN TRANSACTIONS runs only in an auto-commit transaction.
         with self._driver.session(database=self.database) as session:
-            session.run(_cypher("delete_everything")).consume()
+            session.run(cypher("delete_everything")).consume()
         self._run("set_meta", key="schema_version", value=SCHEMA_VERSION)
