@@ -11,6 +11,7 @@ __all__ = [
     "SchemaVersionError",
     "NotFoundError",
     "OutputError",
+    "AccountError",
 ]
 
 
@@ -58,3 +59,7 @@ class NotFoundError(JourneyError):
 
 class OutputError(JourneyError):
     """Results that cannot be written (an unwritable folder)."""
+
+
+class AccountError(JourneyError):
+    """An account that cannot be made or changed as asked (unknown, taken, a weak password)."""

@@ -36,17 +36,19 @@ __all__ = [
     "MAP_CSP",
 ]
 
-# Pages carry no inline script or style at all; journey-map documents (pyvis
-# output, shown in iframes) need inline script and style, and load vis from
-# /static/vendor. Neither may reach another host.
+# Pages carry no inline script or style at all. Journey-map documents (shown in
+# iframes) load vis-network and their own script and style sheet from
+# /static/vendor and keep their data in a non-executable JSON block: no inline
+# script either. vis-network sets element styles from script, which
+# style-src does not govern. Neither may reach another host.
 PAGE_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'"
 )
 MAP_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-inline'; font-src 'self' data:; frame-ancestors 'self'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; font-src 'self' data:; frame-ancestors 'self'; "
     "base-uri 'none'; object-src 'none'; form-action 'none'"
 )
 
