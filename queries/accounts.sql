@@ -83,12 +83,6 @@ SELECT user_id, name, role, disabled, created_at, changed_at, failed_signins, lo
 FROM users
 WHERE name = :name;
 
--- name: select_user_by_id
-SELECT user_id, name, role, disabled, created_at, changed_at, failed_signins, locked_until,
-       password_hash
-FROM users
-WHERE user_id = :user_id;
-
 -- name: count_active_admins
 SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0;
 

@@ -24,17 +24,17 @@ import secrets
 import time
 import weakref
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, redirect, request, url_for
 from werkzeug.exceptions import BadRequest
-from werkzeug.sansio.utils import host_is_trusted
 
 from graph_loader.accounts import open_accounts, utc_now
 from web import auth, csrf, privacy
 from web.access import SignInRequired, can, check_access
 from web.services import Security, accounts, audit, client_address
 
-__all__ = ["install", "SECURITY_DEFAULTS", "ACCESS_LOG"]
+__all__ = ["install", "host_name", "SECURITY_DEFAULTS", "ACCESS_LOG"]
 
 ACCESS_LOG = logging.getLogger("journey.access")
 
@@ -59,9 +59,22 @@ class UnknownHost(BadRequest):
     description = "This server does not answer to that host name."
 
 
-def _check_host() -> None:
-    allowed = [h.strip("[]") for h in g.allowed_hosts]
-    if not host_is_trusted(request.host.replace("[", "").replace("]", ""), allowed):
+def host_name(host: str) -> str | None:
+    """The name in a ``Host`` header, without its port (None when it cannot be read).
+
+    Examples
+    --------
+    >>> host_name("localhost:5000"), host_name("[::1]:5000"), host_name("Example.org")
+    ('localhost', '::1', 'example.org')
+    """
+    try:
+        return urlsplit("//" + host).hostname
+    except ValueError:
+        return None
+
+
+def _check_host(allowed: frozenset[str]) -> None:
+    if host_name(request.host) not in allowed:
         raise UnknownHost()
 
 
@@ -122,13 +135,12 @@ def install(app: Flask) -> None:
 
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(admin.blueprint)
-    allowed = list(app.config["ALLOWED_HOSTS"])
+    allowed = frozenset(h.strip("[]").lower() for h in app.config["ALLOWED_HOSTS"])
 
     @app.before_request
     def security_checks() -> None:
         g.request_started = time.perf_counter()
-        g.allowed_hosts = allowed
-        _check_host()
+        _check_host(allowed)
         auth.load_user()
         check_access(lambda user: set(accounts().caseload(user.user_id)))
         csrf.check_csrf()
