@@ -1,4 +1,4 @@
-"""The accounts' query file: every statement named, used by graph_loader/accounts, and bound by name."""
+"""The accounts' query file: every statement named, used by graph_loader/accounts, bound by name."""
 
 from __future__ import annotations
 

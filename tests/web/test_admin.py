@@ -1,4 +1,4 @@
-"""Admin pages through the test client: add a user who then signs in, upload a file, read the trail."""
+"""Admin pages through the test client: add a user who signs in, upload a file, read the trail."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ def _post(client, url, data, token_page="/admin/users", **kwargs):
 
 
 def test_an_admin_adds_a_user_who_can_then_sign_in(app, admin_client):
-    response = _post(admin_client, "/admin/users",
-                     {"name": "new.person", "role": "commissioner", "password": "a first password"})  # fmt: skip
+    newcomer = {"name": "new.person", "role": "commissioner", "password": "a first password"}
+    response = _post(admin_client, "/admin/users", newcomer)
     assert response.status_code == 303
     page = admin_client.get("/admin/users").get_data(as_text=True)
     assert "Added new.person as commissioner." in page and "<td>new.person</td>" in page
@@ -43,8 +43,8 @@ def test_a_refused_change_says_why_and_changes_nothing(app, admin_client):
 def test_role_changes_and_caseloads(app, admin_client, client_of):
     worker = client_of("keyworker", "kay")
     _post(admin_client, "/admin/users/kay", {"change": "caseload", "caseload": "F002\nF004"})
-    assert app.extensions["journey.security"].accounts.caseload(
-        app.extensions["journey.security"].accounts.user("kay").user_id) == ["F002", "F004"]  # fmt: skip
+    accounts = app.extensions["journey.security"].accounts
+    assert accounts.caseload(accounts.user("kay").user_id) == ["F002", "F004"]
     assert worker.get("/families/F004").status_code == 200
     _post(admin_client, "/admin/users/kay", {"change": "role", "role": "designer"})
     assert worker.get("/families.json").status_code == 401  # signed out by the change
