@@ -19,10 +19,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from journey.errors import NotFoundError, StoreError
+from journey.pseudonym import DayOffset, Month
 from web.charts import bar_chart
 from web.data import NotAnalysed
 
@@ -110,6 +111,9 @@ def respond(
     navigation links); it is called for the HTML page only, and its keys are
     laid over the context's.
     """
+    # De-identification for roles that may not see who a family is (web/privacy.py).
+    shown = current_app.extensions.get("journey.context_filter")
+    context = shown(context) if shown is not None else context
     if fmt == "json":
         response = jsonify(to_jsonable(context))
     else:
@@ -165,6 +169,10 @@ def register_error_handlers(app: Flask) -> None:
 def _format_date(value: Any, fmt: str = "%-d %b %Y") -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
+    if isinstance(value, DayOffset):  # de-identified: days since the journey's first contact
+        return f"day {int(value):,}"
+    if isinstance(value, Month):  # de-identified: the month only
+        return pd.Timestamp(str(value)).strftime("%b %Y")
     return pd.Timestamp(value).strftime(fmt)
 
 

@@ -19,6 +19,7 @@ from graph_loader.stores import open_store
 from tests.browser import BrowserLog
 from tests.paths import ARTIFACTS
 from tests.web.population import F001_AGENCIES, analyse_into, write_population
+from tests.web.signin import user_of
 from web import create_app
 from web.server import BackgroundServer
 
@@ -38,19 +39,39 @@ def live_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def live_server(browser, live_store):
+def live_app(live_store):
+    app = create_app({"STORE": live_store, "SESSION_COOKIE_SECURE": False})
+    yield app
+    app.extensions["journey"].close()
+
+
+@pytest.fixture(scope="module")
+def live_server(browser, live_app):
     # Asks for the browser first, so that without one nothing is started.
-    with BackgroundServer(create_app({"STORE": live_store}), threads=4) as server:
+    with BackgroundServer(live_app, threads=4) as server:
         yield server.url
 
 
-class Visit:
-    """A page (1280x800 unless told) that records every request and every console error."""
+def session_cookie(app, base: str, role: str = "analyst") -> dict:
+    """A signed-in session of a user of ``role``, as a cookie for a browser context."""
+    accounts = app.extensions["journey.security"].accounts
+    token = accounts.start_session(user_of(app, role))
+    return {"name": "journey-session", "value": token, "url": base}
 
-    def __init__(self, browser, base: str, size: tuple[int, int] = DESKTOP):
+
+class Visit:
+    """A page (1280x800 unless told) that records every request and every console error.
+
+    Signed in as ``role`` (an analyst unless told; None: nobody).
+    """
+
+    def __init__(self, browser, base: str, size: tuple[int, int] = DESKTOP, *, app=None,
+                 role: str | None = "analyst"):  # fmt: skip
         self.base = base
         self.size = size
         self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        if app is not None and role is not None:
+            self.context.add_cookies([session_cookie(app, base, role)])
         self.page = self.context.new_page()
         self.log = BrowserLog(self.page, requests_of=self.context, http_errors=True)
 
@@ -85,9 +106,9 @@ class Visit:
 
 
 @pytest.fixture
-def visit(request, browser, live_server):
-    """A fresh page at 1280x800, or at the size a test passes indirectly."""
-    current = Visit(browser, live_server, size=getattr(request, "param", DESKTOP))
+def visit(request, browser, live_server, live_app):
+    """A fresh page at 1280x800, or at the size a test passes indirectly, signed in as analyst."""
+    current = Visit(browser, live_server, size=getattr(request, "param", DESKTOP), app=live_app)
     yield current
     current.close()
 
