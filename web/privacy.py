@@ -155,7 +155,7 @@ def _walk(value: Any, key: str | None, d: Deidentifier) -> Any:
         return value
     if isinstance(value, dict):
         return {k: _walk(v, k, d) for k, v in value.items()}
-    if key == "peak_contact_ids" and isinstance(value, list | tuple):
+    if key is not None and key.endswith("_contact_ids") and isinstance(value, list | tuple):
         return [d.id(v, "contact") for v in value]
     if key == "areas" and isinstance(value, list):
         return sorted({str(d.area(v)) for v in value})
@@ -185,6 +185,12 @@ def _suppress_tables(context: dict[str, Any], d: Deidentifier) -> int:
             orient="records"
         )
         cells += checked.cells
+    if request.endpoint == "overview.overview" and context.get("counts"):
+        counts = dict(context["counts"])
+        for name in ("people", "families"):
+            if name in counts:
+                counts[name] = suppress_value(counts[name], d.rule)
+        context["counts"] = counts
     if request.endpoint == "overview.overview" and context.get("headline"):
         headline = {k: suppress_value(v, d.rule) for k, v in context["headline"].items()}
         cells += sum(1 for k, v in headline.items() if v is None and context["headline"][k])

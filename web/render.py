@@ -238,7 +238,9 @@ def security_headers(response: Response) -> Response:
     """Strict headers on every response; map documents get their own Content-Security-Policy."""
     response.headers.setdefault("Content-Security-Policy", getattr(g, "csp", PAGE_CSP))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # same-origin: no URL (a family id in a path) ever reaches another site, and the
+    # browser still sends our own Origin on a POST, which the CSRF check compares.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     # Pages show personal data: keep them out of shared caches.

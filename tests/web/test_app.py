@@ -305,7 +305,7 @@ def test_pages_carry_strict_security_headers(client):
     assert "default-src 'self'" in csp
     assert "script-src 'self';" in csp  # no inline script on pages
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cache-Control"] == "no-store"
 
 

@@ -168,7 +168,7 @@ def test_pathways_minimum_control_redraws_with_fewer_edges(visit, live_store):
     visit.open("/pathways")
     visit.page.fill("#min", str(threshold))
     with visit.page.expect_navigation():
-        visit.page.click("button[type=submit]")
+        visit.page.click("main button[type=submit]")
     kept = everyone[(everyone["transitions"] >= threshold)]
     flows = kept[kept["from_agency"] != kept["to_agency"]]
     assert visit.map_counts("/pathways/map.html")[1] == len(flows)

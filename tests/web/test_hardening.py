@@ -67,7 +67,7 @@ def test_every_page_sends_the_strict_headers(admin_client, url):
         assert directive in csp, (url, directive)
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cache-Control"] == "no-store"
     assert "<script" not in response.get_data(as_text=True)  # no inline script on any page
 
