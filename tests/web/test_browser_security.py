@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.signin import PASSWORD, user_of
+
 # The live server and its store are the page tests' (one per module).
 from tests.web.test_browser import DESKTOP, PHONE, Visit, live_app, live_server, live_store  # noqa: F401
 
