@@ -19,6 +19,7 @@ from graph_loader.stores import open_store
 from tests.web.population import analyse_into, write_population
 from tests.web.signin import signed_in_client
 from web.app import create_app
+from web.server import BackgroundServer
 
 # The test client speaks plain http: cookies are not Secure (as on 127.0.0.1).
 TEST_CONFIG = {"TESTING": True, "SESSION_COOKIE_SECURE": False}
@@ -75,3 +76,27 @@ def bare_client(bare_store):
     app = create_app({"STORE": bare_store, **TEST_CONFIG})
     yield signed_in_client(app, "analyst")
     app.extensions["journey"].close()
+
+
+# -- a live server for the browser tests (one per test module) ------------------------
+@pytest.fixture(scope="module")
+def live_store(tmp_path_factory):
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'journey.db'}")
+    write_population(store)
+    analyse_into(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def live_app(live_store):
+    app = create_app({"STORE": live_store, "SESSION_COOKIE_SECURE": False})
+    yield app
+    app.extensions["journey"].close()
+
+
+@pytest.fixture(scope="module")
+def live_server(browser, live_app):
+    # Asks for the browser first, so that without one nothing is started.
+    with BackgroundServer(live_app, threads=4) as server:
+        yield server.url

@@ -15,41 +15,15 @@ from __future__ import annotations
 
 import pytest
 
-from graph_loader.stores import open_store
 from tests.browser import BrowserLog
 from tests.paths import ARTIFACTS
-from tests.web.population import F001_AGENCIES, analyse_into, write_population
+from tests.web.population import F001_AGENCIES
 from tests.web.signin import user_of
-from web import create_app
-from web.server import BackgroundServer
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = (1280, 800)
 PHONE = (390, 844)
-
-
-@pytest.fixture(scope="module")
-def live_store(tmp_path_factory):
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'journey.db'}")
-    write_population(store)
-    analyse_into(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def live_app(live_store):
-    app = create_app({"STORE": live_store, "SESSION_COOKIE_SECURE": False})
-    yield app
-    app.extensions["journey"].close()
-
-
-@pytest.fixture(scope="module")
-def live_server(browser, live_app):
-    # Asks for the browser first, so that without one nothing is started.
-    with BackgroundServer(live_app, threads=4) as server:
-        yield server.url
 
 
 def session_cookie(app, base: str, role: str = "analyst") -> dict:
