@@ -196,6 +196,7 @@ def load(
       journey load demo-data/ --store sqlite:///journey.db
     """
     _load(path, store_url, taxonomy_path, rejects_dir).close()
+    cli_users.record_load(store_url, path)
 
 
 def _analyse(store, out_dir: str | None, options: dict[str, Any], evidence: bool = False) -> None:

@@ -19,7 +19,7 @@ import click
 from journey.access import ROLE_DESCRIPTIONS, ROLES
 from web.cli_common import handles_errors, store_option
 
-__all__ = ["users"]
+__all__ = ["users", "record_load"]
 
 _password_stdin = click.option(
     "--password-stdin", is_flag=True,
@@ -52,6 +52,12 @@ def _password(from_stdin: bool) -> str:
 
 def _record(audit, action: str, subject: str) -> None:
     audit.record(action, actor=f"cli:{getpass.getuser()}", subject=subject, address="local")
+
+
+def record_load(store_url: str | None, path: str) -> None:
+    """Record a ``journey load`` of ``path`` in the store's audit log."""
+    with _accounts(store_url) as (_, audit):
+        _record(audit, "load", path)
 
 
 @click.group()
