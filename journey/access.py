@@ -6,7 +6,7 @@ route but a scope of data: without it, family and person ids are shown as
 keyed pseudonyms, dates are coarsened and small areas merged (see
 :mod:`journey.pseudonym`), and aggregates have small counts suppressed (see
 :mod:`journey.disclosure`). The roles table of ``docs/security.md`` is checked
-against :data:`ROLE_PERMISSIONS` by ``tests/test_security_docs.py``.
+against :data:`ROLE_PERMISSIONS` by ``tests/web/test_access.py``.
 
 Examples
 --------

@@ -35,6 +35,7 @@ __all__ = [
 
 SECRET_KEY_VARIABLE = "JOURNEY_SECRET_KEY"
 PSEUDONYM_KEY_VARIABLE = "JOURNEY_PSEUDONYM_KEY"
+SUPPRESSION_VARIABLE = "JOURNEY_SUPPRESSION"
 MIN_SECRET_LENGTH = 32
 DEMO_USER = "demo"
 
@@ -133,6 +134,14 @@ def _config(host: str, allowed_hosts: tuple[str, ...], behind_proxy: bool, demo:
     }
     if os.environ.get(PSEUDONYM_KEY_VARIABLE):
         config["PSEUDONYM_KEY"] = os.environ[PSEUDONYM_KEY_VARIABLE]
+    rule = os.environ.get(SUPPRESSION_VARIABLE)
+    if rule:
+        from journey.disclosure import RULES
+
+        if rule not in RULES:
+            known = ", ".join(RULES)
+            raise ServeRefused(f"${SUPPRESSION_VARIABLE} is {rule!r}: use one of {known}")
+        config["SUPPRESSION"] = rule
     return config
 
 

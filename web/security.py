@@ -79,6 +79,12 @@ def _check_host(allowed: frozenset[str]) -> None:
 
 
 def _audit_response(response: Response) -> Response:
+    user = g.get("user")
+    if response.status_code == 403 and user is not None:
+        rule = request.url_rule.rule if request.url_rule is not None else "-"
+        audit().record("access-denied", actor=user.name, role=user.role, subject=rule,
+                       outcome="refused", address=client_address())  # fmt: skip
+        return response
     action = _AUDITED.get(request.endpoint or "")
     if request.endpoint == "families.families" and (request.view_args or {}).get("fmt") == "json":
         action = "export"

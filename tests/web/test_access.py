@@ -133,3 +133,9 @@ def test_the_roles_table_of_the_docs_is_the_code():
     for role, cells in rows.items():
         documented = {p for p, cell in zip(columns, cells, strict=True) if cell == "yes"}
         assert documented == set(ROLE_PERMISSIONS[role]), role
+
+
+def test_a_refused_route_is_in_the_audit_log(client_of, app):
+    assert client_of("designer").get("/loads").status_code == 403
+    [event] = app.extensions["journey.security"].audit.events(action="access-denied")
+    assert (event.actor, event.role, event.subject) == ("designer", "designer", "/loads")

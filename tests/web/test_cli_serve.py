@@ -81,3 +81,14 @@ def test_journey_load_is_in_the_audit_log(tmp_path, store_url):
     [event] = audit.events(action="load")
     assert event.subject == str(folder) and event.actor.startswith("cli:")
     audit.db.close()
+
+
+def test_the_suppression_rule_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("JOURNEY_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("JOURNEY_SUPPRESSION", "nhs")
+    assert _config("127.0.0.1", (), False, False)["SUPPRESSION"] == "nhs"
+    monkeypatch.setenv("JOURNEY_SUPPRESSION", "none")
+    from web.cli_serve import ServeRefused
+
+    with pytest.raises(ServeRefused, match="use one of 1-4, nhs"):
+        _config("127.0.0.1", (), False, False)

@@ -98,15 +98,13 @@ def uploads() -> str:
     return render_template("admin_upload.html", report=None, error=None, max_mib=max_mib)
 
 
-def _load(contacts: Path, taxonomy_path: Path | None, upload_id: str):
+def _load(contacts: Path, taxonomy_path: Path | None):
     from graph_loader.load import load_path
     from journey.taxonomy import default_taxonomy, load_taxonomy
 
     taxonomy = load_taxonomy(taxonomy_path) if taxonomy_path else default_taxonomy()
-    data = service_data()
-    report = load_path(contacts, data.store, taxonomy=taxonomy,
-                       rejects_dir=contacts.parent / "rejects")  # fmt: skip
-    return report
+    rejects_dir = contacts.parent / "rejects"
+    return load_path(contacts, service_data().store, taxonomy=taxonomy, rejects_dir=rejects_dir)
 
 
 @blueprint.post("/uploads")
@@ -123,7 +121,7 @@ def upload() -> tuple[str, int] | str:
         if mapping is not None and mapping.filename:
             taxonomy = check_upload(mapping, suffix=".toml", max_bytes=1024 * 1024)
         upload_id, contacts, taxonomy_path = _save(content, taxonomy, contacts_file.filename)
-        report = _load(contacts, taxonomy_path, upload_id)
+        report = _load(contacts, taxonomy_path)
     except JourneyError as error:
         audit().record("upload", actor=g.user.name, role=g.user.role, subject=name,
                        outcome="refused", address=client_address())  # fmt: skip
