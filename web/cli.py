@@ -23,8 +23,9 @@ from typing import Any
 
 import click
 
+import web.cli_serve as cli_serve
+import web.cli_users as cli_users
 from journey.errors import ParameterError
-from web import cli_serve, cli_users
 from web.cli_common import EXIT_BAD_INPUT, handles_errors, store_option  # noqa: F401
 
 DEMO_STORE = "sqlite:///journey-demo.db"

@@ -20,7 +20,8 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(app, admin_client):
     response = _post(admin_client, "/admin/users", newcomer)
     assert response.status_code == 303
     page = admin_client.get("/admin/users").get_data(as_text=True)
-    assert "Added new.person as commissioner." in page and "<td>new.person</td>" in page
+    assert "Added new.person as commissioner." in page
+    assert '<td data-label="Name">new.person</td>' in page
     newcomer = app.test_client()
     assert sign_in_by_form(newcomer, "new.person", "a first password").status_code == 303
     assert newcomer.get("/pathways").status_code == 200
