@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 from flask import Flask, current_app, g, request
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
 from journey.access import sees_identified
 from journey.disclosure import RULES, SuppressionRule, suppress, suppress_value
@@ -127,8 +127,32 @@ def _family_ids(key: bytes) -> dict[str, str]:
     return data.cached(("family_pseudonyms", key), build)
 
 
+_LISTS = {"families.families", "families.families_csv"}
+
+
+def _check_list_filters(d: Deidentifier) -> None:
+    """Refuse list filters that would re-identify: a merged area by name, a date within a month."""
+    area = request.args.get("area")
+    if area and (area == OTHER_AREA or d.areas.get(area, OTHER_AREA) == OTHER_AREA):
+        raise BadRequest(
+            "Query parameter 'area': a de-identified list can be filtered only by an area "
+            "it shows by name (areas with few families are merged into \"other\")."
+        )
+    for name in ("from", "to"):
+        value = request.args.get(name, "")
+        if value and not value.endswith("-01"):
+            raise BadRequest(f"Query parameter '{name}': a de-identified list filters by whole "
+                             "months; give the first day of a month (YYYY-MM-01).")  # fmt: skip
+
+
 def resolve_request() -> None:
-    """Turn a pseudonym in the URL into the family's own id (before_request; 404 if unknown)."""
+    """Turn a pseudonym in the URL into the family's own id (before_request; 404 if unknown).
+
+    For a de-identified families list, also refuse the filters that would
+    re-identify (:func:`_check_list_filters`).
+    """
+    if request.endpoint in _LISTS and viewer() is not None:
+        _check_list_filters(viewer())
     args = request.view_args or {}
     if "family_id" not in args:
         return

@@ -129,3 +129,13 @@ def test_a_commissioners_view_is_audited_under_the_real_id(commissioner, app, f0
     commissioner.get(f"/families/{f001}")
     events = app.extensions["journey.security"].audit.events(action="view-family")
     assert [(e.actor, e.subject) for e in events] == [("commissioner", "F001")]
+
+
+@pytest.mark.parametrize(
+    "query", ["area=North", "area=other", "area=" + HOSTILE, "from=2021-03-14", "to=2022-02-02"]
+)
+def test_a_de_identified_list_refuses_filters_that_would_re_identify(commissioner, client, query):
+    # North has 2 families: filtering by it would tell which pseudonyms live there.
+    assert commissioner.get(f"/families.json?{query}").status_code == 400
+    assert client.get(f"/families.json?{query}").status_code == 200  # an analyst may
+    assert commissioner.get("/families.json?from=2021-03-01&to=2022-02-01").status_code == 200
