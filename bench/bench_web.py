@@ -89,9 +89,13 @@ def run() -> list[Measurement]:
         analyse_store(store)
         rows = store.counts()["contact_rows"]
         print(f"store: {rows:,} contact rows", flush=True)
-        app = create_app({"STORE": store})
+        app = create_app({"STORE": store, "SESSION_COOKIE_SECURE": False})
         warm_up(app)  # as `serve` does: read the stored results once, freeze the heap
         client = app.test_client()
+        # Signed in as an analyst (identified pages, as before sign-in existed).
+        accounts = app.extensions["journey.security"].accounts
+        analyst = accounts.add_user("bench", "analyst", "a benchmark password")
+        client.set_cookie("journey-session", accounts.start_session(analyst))
         families = _families_near(store, 300, REQUESTS)
         sizes = store.result("family_summary").set_index("family_id").loc[families, "contacts"]
         print(

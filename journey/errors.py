@@ -12,6 +12,7 @@ __all__ = [
     "SchemaVersionError",
     "NotFoundError",
     "OutputError",
+    "AccountError",
 ]
 
 
@@ -63,3 +64,7 @@ class NotFoundError(JourneyError):
 
 class OutputError(JourneyError):
     """Results that cannot be written (an unwritable folder)."""
+
+
+class AccountError(JourneyError):
+    """An account that cannot be made or changed as asked (unknown, taken, a weak password)."""

@@ -16,7 +16,7 @@ from importlib import resources
 
 __all__ = ["query", "explore_queries", "UnknownQueryError"]
 
-_FILES = {"sqlite": "sqlite.sql", "neo4j": "neo4j.cypher"}
+_FILES = {"sqlite": "sqlite.sql", "neo4j": "neo4j.cypher", "accounts": "accounts.sql"}
 _NAME = re.compile(r"^(?:--|//)\s*name:\s*([a-z0-9_]+)\s*$", re.MULTILINE)
 
 

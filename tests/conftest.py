@@ -20,6 +20,24 @@ settings.register_profile("ci", deadline=None, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "journey")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes():
+    """argon2id at its cheapest settings: a real hash takes 0.35 s, and tests sign in often.
+
+    ``tests/graph_loader/accounts/test_passwords.py`` checks the real settings.
+    """
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from graph_loader.accounts import passwords
+
+    real = passwords._hasher
+    cheap = PasswordHasher.from_parameters(CHEAPEST)
+    passwords._hasher = lambda: cheap
+    yield
+    passwords._hasher = real
+
+
 @pytest.fixture
 def fresh_store(tmp_path):
     """An empty embedded store in a real file."""

@@ -25,6 +25,8 @@ from journey.store import Store
 from journey.taxonomy import default_taxonomy
 from web.data import ServiceData
 from web.render import register_error_handlers, register_template_helpers, security_headers
+from web.security import SECURITY_DEFAULTS
+from web.security import install as install_security
 
 __all__ = ["create_app", "DEFAULTS"]
 
@@ -35,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     # Journey maps of one family aggregate beyond this many contacts.
     "MAX_MAP_CONTACTS": MAX_DETAILED_CONTACTS,
     "JSON_SORT_KEYS": False,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    **SECURITY_DEFAULTS,
 }
 
 
@@ -99,6 +103,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     app.after_request(security_headers)
+    # Sign-in, roles, CSRF, the Host allow-list, audit and access logs (docs/security.md).
+    install_security(app)
     return app
 
 

@@ -15,40 +15,20 @@ pyvis; ``generate``, ``load`` and ``analyse`` import none of them, and
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
-from journey.errors import InputError, JourneyError, ParameterError
+import web.cli_serve as cli_serve
+import web.cli_users as cli_users
+from journey.errors import ParameterError
+from web.cli_common import EXIT_BAD_INPUT, handles_errors, store_option  # noqa: F401
 
 DEMO_STORE = "sqlite:///journey-demo.db"
-EXIT_BAD_INPUT = 2
-
-
-def _fail(message: str, status: int) -> None:
-    click.echo(f"journey: error: {message}", err=True)
-    sys.exit(status)
-
-
-def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the library's errors into one line on stderr and a non-zero exit, no traceback."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (InputError, ParameterError) as error:
-            _fail(str(error), EXIT_BAD_INPUT)
-        except JourneyError as error:
-            _fail(str(error), 1)
-
-    return wrapper
 
 
 @contextmanager
@@ -81,19 +61,6 @@ def _taxonomy(path: str | None):
     from journey.taxonomy import default_taxonomy, load_taxonomy
 
     return load_taxonomy(path) if path else default_taxonomy()
-
-
-def store_option(default: str | None = None) -> Callable[[Callable[..., Any]], Any]:
-    """``--store URL``; without ``default``, open_store's own ($JOURNEY_STORE, else journey.db)."""
-    return click.option(
-        "--store",
-        "store_url",
-        metavar="URL",
-        default=default,
-        # A string stands for the default in the help, shown in parentheses.
-        show_default=True if default else "$JOURNEY_STORE, else sqlite:///journey.db",
-        help="sqlite:///file.db, or Neo4j: bolt://host:7687.",
-    )
 
 
 taxonomy_option = click.option(
@@ -354,22 +321,15 @@ def analyse(store_url: str | None, out_dir: str, evidence: bool, **kwargs: Any) 
         store.close()
 
 
-def _serve(store, host: str, port: int) -> None:
-    from web.app import create_app
-    from web.server import serve as run_server
-
-    app = create_app({"STORE": store})
-    click.echo(f"serving {store.url} on http://{host}:{port}/ (Ctrl+C to stop)")
-    run_server(app, host=host, port=port)
-
-
 @cli.command()
 @store_option()
 @host_option
 @port_option
+@cli_serve.allowed_host_option
+@cli_serve.behind_proxy_option
 @handles_errors
-def serve(store_url: str | None, host: str, port: int) -> None:
-    """Serve the web app (journey maps, families, pathways) on a production WSGI server.
+def serve(store_url: str | None, host: str, port: int, **options: Any) -> None:
+    """Serve the web app (sign-in first) on a production WSGI server; needs $JOURNEY_SECRET_KEY.
 
     \b
     Example:
@@ -377,7 +337,7 @@ def serve(store_url: str | None, host: str, port: int) -> None:
     """
     store = _open_store(store_url, create=False)
     try:
-        _serve(store, host, port)
+        cli_serve.serve_store(store, host, port, **options)
     finally:
         store.close()
 
@@ -401,7 +361,7 @@ def serve(store_url: str | None, host: str, port: int) -> None:
 def demo(
     families: int, seed: int, store_url: str, data_dir: str, host: str, port: int, no_serve: bool
 ) -> None:
-    """Generate a synthetic population, load it, analyse it and serve the app.
+    """Generate a synthetic population, load it, analyse it, print a demo account and serve.
 
     \b
     Example:
@@ -412,13 +372,17 @@ def demo(
     store = _load(data_dir, store_url, None, str(Path(data_dir) / "rejects"))
     try:
         _analyse(store, "analysis", {"taxonomy": _taxonomy(None)})
+        click.echo("sign in as {} with password {} (an admin; a new password each run)".format(
+            *cli_serve.demo_account(store.url)))  # fmt: skip
         if not no_serve:
-            _serve(store, host, port)
+            cli_serve.serve_store(store, host, port, demo=True)
     finally:
         store.close()
 
 
 import web.cli_load  # noqa: E402, F401  (defines `journey load` on this group)
+
+cli.add_command(cli_users.users)  # `journey users ...`
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 from click.core import ParameterSource
 
+import web.cli_users as cli_users
 from web.cli import _load, cli, handles_errors, store_option, taxonomy_option
 
 __all__ = ["load"]
@@ -127,3 +128,4 @@ def load(
     """
     reading = _reading(click.get_current_context(), mapping_path, format_name, sheet, columns)
     _load(path, store_url, taxonomy_path, rejects_dir, reading).close()
+    cli_users.record_load(store_url, path)

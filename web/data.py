@@ -80,6 +80,7 @@ class ServiceData:
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._closer = closer
+        self._on_close: list[Callable[[], None]] = []
 
     @property
     def owns_store(self) -> bool:
@@ -93,8 +94,14 @@ class ServiceData:
         """
         with self._lock:
             self._cache.clear()
+        for release in self._on_close:
+            release()
         if self._closer is not None:
             self._closer()
+
+    def on_close(self, release: Callable[[], None]) -> None:
+        """Call ``release`` on :meth:`close` too (the app's accounts database, say)."""
+        self._on_close.append(release)
 
     def meta(self) -> dict[str, Any] | None:
         """The stored results' meta (parameters, counts, created_at); None before any analysis."""

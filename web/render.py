@@ -19,10 +19,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from journey.errors import NotFoundError, StoreError
+from journey.pseudonym import DayOffset, Month
 from web.charts import bar_chart
 from web.data import NotAnalysed
 
@@ -36,17 +37,19 @@ __all__ = [
     "MAP_CSP",
 ]
 
-# Pages carry no inline script or style at all; journey-map documents (pyvis
-# output, shown in iframes) need inline script and style, and load vis from
-# /static/vendor. Neither may reach another host.
+# Pages carry no inline script or style at all. Journey-map documents (shown in
+# iframes) load vis-network and their own script and style sheet from
+# /static/vendor and keep their data in a non-executable JSON block: no inline
+# script either. vis-network sets element styles from script, which
+# style-src does not govern. Neither may reach another host.
 PAGE_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'"
 )
 MAP_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-inline'; font-src 'self' data:; frame-ancestors 'self'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; font-src 'self' data:; frame-ancestors 'self'; "
     "base-uri 'none'; object-src 'none'; form-action 'none'"
 )
 
@@ -108,6 +111,9 @@ def respond(
     navigation links); it is called for the HTML page only, and its keys are
     laid over the context's.
     """
+    # De-identification for roles that may not see who a family is (web/privacy.py).
+    shown = current_app.extensions.get("journey.context_filter")
+    context = shown(context) if shown is not None else context
     if fmt == "json":
         response = jsonify(to_jsonable(context))
     else:
@@ -163,6 +169,10 @@ def register_error_handlers(app: Flask) -> None:
 def _format_date(value: Any, fmt: str = "%-d %b %Y") -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
+    if isinstance(value, DayOffset):  # de-identified: days since the journey's first contact
+        return f"day {int(value):,}"
+    if isinstance(value, Month):  # de-identified: the month only
+        return pd.Timestamp(str(value)).strftime("%b %Y")
     return pd.Timestamp(value).strftime(fmt)
 
 
@@ -228,7 +238,9 @@ def security_headers(response: Response) -> Response:
     """Strict headers on every response; map documents get their own Content-Security-Policy."""
     response.headers.setdefault("Content-Security-Policy", getattr(g, "csp", PAGE_CSP))
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # same-origin: no URL (a family id in a path) ever reaches another site, and the
+    # browser still sends our own Origin on a POST, which the CSRF check compares.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     # Pages show personal data: keep them out of shared caches.

@@ -101,16 +101,25 @@ class BackgroundServer:
         server.task_dispatcher.shutdown()
 
 
+# The stored results the pages read.
+_WARM_RESULTS = (
+    "family_summary", "uncoordinated_families", "contacts_per_month", "pathways",
+    "pathway_ends", "variants", "intervention_agencies", "broker_agencies",
+)  # fmt: skip
+
+
 def warm_up(app: Flask) -> None:
     """Prepare a serving process: read the stored results once, then freeze the heap.
 
     The first requests would otherwise read and parse every stored result
-    frame. ``gc.freeze()`` then moves everything alive (modules, the app,
-    those frames) out of the garbage collector's sight, so a full collection
-    during a request scans only that request's objects.
+    frame (pages need a signed-in user, so the frames are read directly).
+    ``gc.freeze()`` then moves everything alive (modules, the app, those
+    frames) out of the garbage collector's sight, so a full collection during
+    a request scans only that request's objects.
     """
-    client = app.test_client()
-    for url in ("/.json", "/families.json", "/pathways.json", "/interventions.json"):
-        client.get(url)
+    data = app.extensions["journey"]
+    with app.app_context():
+        for name in _WARM_RESULTS:
+            data.result(name)
     gc.collect()
     gc.freeze()

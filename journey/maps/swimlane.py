@@ -30,14 +30,8 @@ from journey.maps.style import (
     sector_legend,
     text_colour,
 )
-from journey.maps.text import (
-    days_later,
-    format_day,
-    format_when,
-    plain_text,
-    plural,
-)
-from journey.maps.time_axis import WEEK_STEP, axis, ticks
+from journey.maps.text import DateText, days_later, plain_text, plural
+from journey.maps.time_axis import WEEK_STEP, axis, day_ticks, ticks
 from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = [
@@ -135,14 +129,14 @@ def _decor(lanes: pd.DataFrame, ticks: list[dict], width: float, band: dict | No
     }
 
 
-def _add_lane_nodes(net, lanes: pd.DataFrame) -> None:
+def _add_lane_nodes(net, lanes: pd.DataFrame, dates: DateText) -> None:
     for i, lane in enumerate(lanes.itertuples(index=False)):
         fill = sector_colour(lane.sector)
         title = "\n".join(
             [
                 f"{plain_text(lane.agency)} ({plain_text(lane.sector)} sector)",
-                f"{plural(int(lane.contacts), 'contact')} from {format_day(lane.first)} "
-                f"to {format_day(lane.last)}",
+                f"{plural(int(lane.contacts), 'contact')} from {dates.day(lane.first)} "
+                f"to {dates.day(lane.last)}",
             ]
         )
         net.add_node(
@@ -163,7 +157,9 @@ def _highlight(node: dict, peak: bool, uncoordinated: bool) -> dict:
     return node
 
 
-def _detail(net, journey, lanes, roles, peak, unco, taxonomy) -> tuple[dict | None, set, tuple]:
+def _detail(
+    net, journey, lanes, roles, peak, unco, taxonomy, dates
+) -> tuple[dict | None, set, tuple]:
     lane_of = dict(zip(lanes["agency"], range(len(lanes)), strict=True))
     lane = journey["agency"].map(lane_of).to_numpy()
     days, xs, start = axis(journey["occurred_at"])
@@ -182,7 +178,7 @@ def _detail(net, journey, lanes, roles, peak, unco, taxonomy) -> tuple[dict | No
         groups.add(group)
         fill = sector_colour(contact.sector)
         lines = [
-            format_when(contact.occurred_at),
+            dates.when(contact.occurred_at),
             f"{plain_text(contact.agency)} ({plain_text(contact.sector)} sector)",
             f"{plain_text(str(contact.contact_type).replace('_', ' '))} "
             f"({group_label(group).lower()})",
@@ -252,7 +248,7 @@ def _week_table(journey, peak, unco) -> pd.DataFrame:
     )
 
 
-def _aggregate(net, journey, lanes, roles, peak, unco) -> tuple[dict | None, tuple]:
+def _aggregate(net, journey, lanes, roles, peak, unco, dates) -> tuple[dict | None, tuple]:
     weeks = _week_table(journey, peak, unco)
     lane_of = dict(zip(lanes["agency"], lanes["y"], strict=True))
     days, xs, start = axis(weeks["week"], WEEK_STEP)
@@ -263,7 +259,7 @@ def _aggregate(net, journey, lanes, roles, peak, unco) -> tuple[dict | None, tup
         count = int(week.contacts)
         types = ", ".join(f"{plain_text(str(t).replace('_', ' '))} ×{n}" for t, n in week.types)
         lines = [
-            f"{plain_text(week.agency)}, week of {format_day(week.week)}: "
+            f"{plain_text(week.agency)}, week of {dates.day(week.week)}: "
             f"{plural(count, 'contact')}",
             f"Types: {types}",
             _members_line(week.members, roles),
@@ -324,6 +320,7 @@ def swimlane_map(
     taxonomy: Taxonomy | None = None,
     show_legend: bool | None = None,
     journey: pd.DataFrame | None = None,
+    relative_days: bool = False,
 ) -> JourneyMap:
     """Draw one family's journey as swimlanes: one lane per agency, time from left to right.
 
@@ -348,6 +345,9 @@ def swimlane_map(
         Put the title, note and legend in the page; by default only when ``assets="inline"``.
     journey : DataFrame, optional
         :func:`journey_frame` of ``family_contacts`` when the caller already has it.
+    relative_days : bool, default False
+        Write every date as days since the first contact ("day 12"), never as a
+        date: the de-identified map.
 
     Returns
     -------
@@ -377,14 +377,17 @@ def swimlane_map(
         lanes = journey.assign(y=0.0)
     else:
         lanes = _lanes(journey)
-        _add_lane_nodes(net, lanes)
+        dates = DateText(journey["occurred_at"].min() if relative_days else None)
+        _add_lane_nodes(net, lanes, dates)
+        roles = _roles(people)
         if aggregated:
-            band, axis = _aggregate(net, journey, lanes, _roles(people), peak, unco)
+            band, axis = _aggregate(net, journey, lanes, roles, peak, unco, dates)
             note = f"Aggregated by week per agency: {plural(len(journey), 'contact')}."
         else:
-            band, groups, axis = _detail(net, journey, lanes, _roles(people), peak, unco, taxonomy)
+            band, groups, axis = _detail(net, journey, lanes, roles, peak, unco, taxonomy, dates)
         days, xs, start = axis
-        decor = _decor(lanes, ticks(start, days, xs), float(xs[-1]), band)
+        grid = day_ticks(days, xs) if relative_days else ticks(start, days, xs)
+        decor = _decor(lanes, grid, float(xs[-1]), band)
     legend = []
     if not journey.empty:
         keys = set(journey["contact_id"].astype(str))

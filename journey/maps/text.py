@@ -15,6 +15,7 @@ __all__ = [
     "format_day",
     "format_when",
     "days_later",
+    "DateText",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -103,3 +104,30 @@ def days_later(days: int) -> str:
     """
     return "the same day" if days == 0 else plural(days, "day") + " later"
 
+
+
+class DateText:
+    """How a map writes dates: as dates, or (de-identified) as days since the first contact.
+
+    Examples
+    --------
+    >>> DateText().when(pd.Timestamp("2021-03-04")), DateText().day(pd.Timestamp("2021-03-04"))
+    ('Thu 2021-03-04', '2021-03-04')
+    >>> relative = DateText(origin=pd.Timestamp("2021-03-01 09:00"))
+    >>> relative.when(pd.Timestamp("2021-03-04 14:30")), relative.day(pd.Timestamp("2021-03-01"))
+    ('day 3', 'day 0')
+    """
+
+    def __init__(self, origin: pd.Timestamp | None = None):
+        self.origin = None if origin is None else origin.normalize()
+
+    def _days(self, moment: pd.Timestamp) -> str:
+        return f"day {(moment.normalize() - self.origin).days:,}"
+
+    def day(self, moment: pd.Timestamp) -> str:
+        """A date (:func:`format_day`), or its day number."""
+        return format_day(moment) if self.origin is None else self._days(moment)
+
+    def when(self, moment: pd.Timestamp) -> str:
+        """A contact's time (:func:`format_when`), or its day number."""
+        return format_when(moment) if self.origin is None else self._days(moment)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["DAY_STEP", "WEEK_STEP", "time_positions", "axis", "ticks"]
+__all__ = ["DAY_STEP", "WEEK_STEP", "time_positions", "axis", "ticks", "day_ticks"]
 
 DAY_STEP = 26  # width per distinct contact day, before clamping to the bounds below
 WEEK_STEP = 36  # the same per distinct week when contacts are aggregated
@@ -62,3 +62,20 @@ def ticks(start: pd.Timestamp, days: np.ndarray, xs: np.ndarray) -> list[dict]:
             x = float(np.interp((moment - start).days, days, xs))
             ticks.append({"x": round(x, 1), "label": moment.strftime(fmt), "major": major})
     return ticks
+
+
+def day_ticks(days: np.ndarray, xs: np.ndarray) -> list[dict]:
+    """Grid lines labelled with days since the first contact (de-identified maps).
+
+    Examples
+    --------
+    >>> [t["label"] for t in day_ticks(np.array([0, 10, 40]), np.array([0.0, 50.0, 100.0]))]
+    ['day 0', 'day 7', 'day 14', 'day 21', 'day 28', 'day 35']
+    """
+    span = int(days[-1])
+    step = next((s for s in (7, 30, 90, 365) if span <= 12 * s), 730)
+    out = []
+    for day in range(0, span + 1, step):
+        x = float(np.interp(day, days, xs))
+        out.append({"x": round(x, 1), "label": f"day {day:,}", "major": day % (step * 4) == 0})
+    return out

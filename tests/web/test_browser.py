@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import pytest
 
-from graph_loader.stores import open_store
 from tests.browser import BrowserLog
 from tests.paths import ARTIFACTS
-from tests.web.population import F001_AGENCIES, analyse_into, write_population
-from web import create_app
-from web.server import BackgroundServer
+from tests.web.population import F001_AGENCIES
+from tests.web.signin import user_of
 
 pytestmark = pytest.mark.browser
 
@@ -28,29 +26,26 @@ DESKTOP = (1280, 800)
 PHONE = (390, 844)
 
 
-@pytest.fixture(scope="module")
-def live_store(tmp_path_factory):
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'journey.db'}")
-    write_population(store)
-    analyse_into(store)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def live_server(browser, live_store):
-    # Asks for the browser first, so that without one nothing is started.
-    with BackgroundServer(create_app({"STORE": live_store}), threads=4) as server:
-        yield server.url
+def session_cookie(app, base: str, role: str = "analyst") -> dict:
+    """A signed-in session of a user of ``role``, as a cookie for a browser context."""
+    accounts = app.extensions["journey.security"].accounts
+    token = accounts.start_session(user_of(app, role))
+    return {"name": "journey-session", "value": token, "url": base}
 
 
 class Visit:
-    """A page (1280x800 unless told) that records every request and every console error."""
+    """A page (1280x800 unless told) that records every request and every console error.
 
-    def __init__(self, browser, base: str, size: tuple[int, int] = DESKTOP):
+    Signed in as ``role`` (an analyst unless told; None: nobody).
+    """
+
+    def __init__(self, browser, base: str, size: tuple[int, int] = DESKTOP, *, app=None,
+                 role: str | None = "analyst"):  # fmt: skip
         self.base = base
         self.size = size
         self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        if app is not None and role is not None:
+            self.context.add_cookies([session_cookie(app, base, role)])
         self.page = self.context.new_page()
         self.log = BrowserLog(self.page, requests_of=self.context, http_errors=True)
 
@@ -85,9 +80,9 @@ class Visit:
 
 
 @pytest.fixture
-def visit(request, browser, live_server):
-    """A fresh page at 1280x800, or at the size a test passes indirectly."""
-    current = Visit(browser, live_server, size=getattr(request, "param", DESKTOP))
+def visit(request, browser, live_server, live_app):
+    """A fresh page at 1280x800, or at the size a test passes indirectly, signed in as analyst."""
+    current = Visit(browser, live_server, size=getattr(request, "param", DESKTOP), app=live_app)
     yield current
     current.close()
 
@@ -147,7 +142,7 @@ def test_pathways_minimum_control_redraws_with_fewer_edges(visit, live_store):
     visit.open("/pathways")
     visit.page.fill("#min", str(threshold))
     with visit.page.expect_navigation():
-        visit.page.click("button[type=submit]")
+        visit.page.click("main button[type=submit]")
     kept = everyone[(everyone["transitions"] >= threshold)]
     flows = kept[kept["from_agency"] != kept["to_agency"]]
     assert visit.map_counts("/pathways/map.html")[1] == len(flows)

@@ -174,13 +174,18 @@ def test_errors_are_one_clear_line(runner, tmp_path, args, status, message):
     assert "Traceback" not in result.output
 
 
-def test_serve_on_a_taken_port_is_one_clear_line(runner, tmp_path):
+def test_serve_on_a_taken_port_is_one_clear_line(runner, tmp_path, monkeypatch):
     import socket
 
+    from graph_loader.accounts import open_accounts
     from graph_loader.stores import open_store
 
     store_url = f"sqlite:///{tmp_path / 'j.db'}"
     open_store(store_url).close()
+    accounts, _ = open_accounts(store_url)
+    accounts.add_user("admin", "admin", "an admin test password")
+    accounts.close()
+    monkeypatch.setenv("JOURNEY_SECRET_KEY", "x" * 32)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

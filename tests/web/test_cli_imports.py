@@ -8,13 +8,17 @@ when it first draws a map) and serves.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -42,9 +46,13 @@ with open(report, "w") as out:
 """
 
 
+SECRET_KEY = "a test secret key that is long enough to serve"
+ADMIN, PASSWORD = "admin", "an admin test password"
+
+
 def environment() -> dict[str, str]:
     paths = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "JOURNEY_SECRET_KEY": SECRET_KEY}
 
 
 def run_journey(args: list[str], cwd: Path) -> tuple[int, set[str], str]:
@@ -75,6 +83,13 @@ def tiny_store(tmp_path_factory):
     for name, args in steps.items():
         status, imported[name], output = run_journey(args, folder)
         assert status == 0, output
+    # `journey serve` needs an admin who can sign in.
+    subprocess.run(
+        [sys.executable, "-m", "web.cli", "users", "add", ADMIN, "--role", "admin", "--store",
+         store, "--password-stdin"],
+        input=PASSWORD + "\n", cwd=folder, env=environment(), check=True, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
     return folder, store, imported
 
 
@@ -113,17 +128,35 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def get(url: str, deadline: float, server: subprocess.Popen) -> bytes:
-    """GET ``url``, retrying until the server listens (or exits, or the deadline passes)."""
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (localhost)
-                assert response.status == 200
-                return response.read()
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
+class Browser:
+    """A urllib opener keeping cookies, like a browser signing in to a live server."""
+
+    def __init__(self) -> None:
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, url: str, deadline: float, server: subprocess.Popen) -> bytes:
+        """GET ``url``, retrying until the server listens (or exits, or the deadline passes)."""
+        while True:
+            try:
+                with self.opener.open(url, timeout=10) as response:
+                    assert response.status == 200
+                    return response.read()
+            except urllib.error.HTTPError:
                 raise
-            time.sleep(0.2)
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def sign_in(self, base: str, server: subprocess.Popen) -> None:
+        """Sign in through the sign-in form, as a person would."""
+        page = self.get(f"{base}/sign-in", time.monotonic() + 60, server).decode()
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+        form = urllib.parse.urlencode({"name": ADMIN, "password": PASSWORD, "csrf_token": token})
+        with self.opener.open(f"{base}/sign-in", data=form.encode(), timeout=10) as response:
+            assert response.url == f"{base}/"  # redirected to the overview
 
 
 def test_serve_serves_pages_and_maps_and_stops_on_ctrl_c(tiny_store):
@@ -136,11 +169,22 @@ def test_serve_serves_pages_and_maps_and_stops_on_ctrl_c(tiny_store):
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        overview = json.loads(get(f"{base}/.json", time.monotonic() + 60, server))
+        browser = Browser()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            browser.get(f"{base}/.json", time.monotonic() + 60, server)
+        refused.value.close()
+        assert refused.value.code == 401  # nobody signed in yet
+        browser.sign_in(base, server)
+        overview = json.loads(browser.get(f"{base}/.json", time.monotonic() + 10, server))
         assert overview, "the overview's JSON twin is empty"
         map_url = f"{base}/families/{family}/maps/swimlane.html"
-        swimlane = get(map_url, time.monotonic() + 10, server)
+        swimlane = browser.get(map_url, time.monotonic() + 10, server)
         assert b"vis-network" in swimlane  # drawn with pyvis, vis-network served by the app
+        rebinding = urllib.request.Request(f"{base}/.json", headers={"Host": "attacker.example"})
+        with pytest.raises(urllib.error.HTTPError) as foreign:
+            browser.opener.open(rebinding, timeout=10)
+        foreign.value.close()
+        assert foreign.value.code == 400  # DNS rebinding: another Host is refused
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
     finally:
@@ -149,6 +193,9 @@ def test_serve_serves_pages_and_maps_and_stops_on_ctrl_c(tiny_store):
             server.communicate()
     assert server.returncode == 0, output
     assert f"on http://127.0.0.1:{port}/" in output and "Traceback" not in output
+    # The access log names each request's route, never the family in its path.
+    assert "GET /families/<family_id>/maps/<any(swimlane, network):kind>.html 200" in output
+    assert family not in output
 
 
 def test_the_library_packages_import_no_click_and_no_flask():

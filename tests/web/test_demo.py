@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 from click.testing import CliRunner
@@ -20,6 +21,13 @@ def test_demo_generates_loads_and_analyses(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "contacts.csv: rows in" in result.output and "rejected 0" in result.output
+    # The demo prints an admin account that signs in (a new password each run).
+    from graph_loader.accounts import open_accounts
+
+    name, password = re.search(r"sign in as (\S+) with password (\S+)", result.output).groups()
+    accounts, _ = open_accounts(store_url)
+    assert accounts.sign_in(name, password).user.role == "admin"
+    accounts.close()
 
     generated = pd.read_csv(tmp_path / "demo-data" / "contacts.csv", dtype=str)
     # Analysed are the families with contacts (a generated family may have none),

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from tests.web.population import F001_AGENCIES, HOSTILE
+from tests.web.signin import signed_in_client
 from web.app import create_app
 from web.contexts import family_map
 from web.data import service_data
@@ -149,7 +150,9 @@ def test_map_documents_are_whole_pages_from_this_server(client, kind):
     assert 'src="/static/vendor/vis-network.min.js"' in text
     assert "https://" not in text and "http://" not in text
     assert 'class="journey-map-legend"' in text  # each map carries its legend
-    assert "unsafe-inline" in response.headers["Content-Security-Policy"]
+    # The map's scripts are files of this server: no inline script runs.
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp
 
 
 def test_swimlane_highlights_uncoordinated_contacts_with_their_reason(client, f001):
@@ -160,12 +163,12 @@ def test_swimlane_highlights_uncoordinated_contacts_with_their_reason(client, f0
 
 def test_long_journeys_are_aggregated_with_a_note(store):
     app = create_app({"STORE": store, "TESTING": True, "MAX_MAP_CONTACTS": 10})
-    maps = app.test_client().get("/families/F001.json").get_json()["maps"]
+    maps = signed_in_client(app).get("/families/F001.json").get_json()["maps"]
     assert maps == {
         "swimlane": {"url": "/families/F001/maps/swimlane.html", "aggregated": True},
         "network": {"url": "/families/F001/maps/network.html", "aggregated": False},
     }
-    html = app.test_client().get("/families/F001").get_data(as_text=True)
+    html = signed_in_client(app).get("/families/F001").get_data(as_text=True)
     assert "<strong>Note:</strong> This journey has 32 contacts, more than 10" in html
     drawn = _map(app, "swimlane", max_contacts=10)
     assert drawn.aggregated is True and drawn.note  # the page's rule is the map's

@@ -18,6 +18,7 @@ import pytest
 
 from graph_loader.stores import open_store
 from tests.web.population import analyse_into, population, write_population
+from tests.web.signin import signed_in_client
 from web.app import create_app
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-contract.md"
@@ -145,7 +146,7 @@ def twins_client(tmp_path_factory):
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('twins') / 'journey.db'}")
     write_population(store, frames)
     analyse_into(store)
-    yield create_app({"STORE": store, "TESTING": True}).test_client()
+    yield signed_in_client(create_app({"STORE": store, "TESTING": True}))
     store.close()
 
 

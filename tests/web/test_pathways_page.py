@@ -25,6 +25,7 @@ import pytest
 from graph_loader.stores import open_store
 from tests.builders import contacts_frame, lead_periods_frame, people_frame
 from tests.web.population import analyse_into, write_population
+from tests.web.signin import signed_in_client
 from web.app import create_app
 from web.contexts.pathways import default_min_transitions
 from web.render import _format_percent
@@ -74,7 +75,7 @@ def busy_client(tmp_path_factory):
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('busy') / 'journey.db'}")
     write_population(store, _busy_population())
     analyse_into(store)
-    yield create_app({"STORE": store, "TESTING": True}).test_client()
+    yield signed_in_client(create_app({"STORE": store, "TESTING": True}))
     store.close()
 
 

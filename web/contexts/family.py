@@ -10,6 +10,7 @@ data version. Rows and analyses live only as long as one request (see
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -122,11 +123,16 @@ def _uncoordinated_reasons(unco: pd.DataFrame) -> dict[str, str]:
 
 
 def _build_map(
-    data: ServiceData, family_id: str, kind: str, assets: str, max_contacts: int
+    data: ServiceData, family_id: str, kind: str, assets: str, max_contacts: int,
+    deidentify: Callable[[FamilyRows], FamilyRows] | None = None,
 ) -> MapDocument:
     from journey.maps import network_map, swimlane_map
 
     rows = family_rows(data, family_id)
+    relative = deidentify is not None
+    if relative:
+        rows = deidentify(rows)
+        family_id = rows.family_id
     title = f"Family {family_id} — {MAP_KINDS[kind].lower()}"
     if kind == "network":
         return MapDocument.of(
@@ -159,6 +165,7 @@ def _build_map(
         title=title,
         taxonomy=data.taxonomy,
         show_legend=True,
+        relative_days=relative,
     )
     return MapDocument.of(journey_map)
 
@@ -166,16 +173,23 @@ def _build_map(
 def family_map(
     data: ServiceData, family_id: str, kind: str, *, assets: str,
     max_contacts: int = MAX_DETAILED_CONTACTS,
+    deidentify: Callable[[FamilyRows], FamilyRows] | None = None,
 ) -> MapDocument:
     """One of the family's journey maps (``swimlane`` or ``network``), cached per data version.
+
+    ``deidentify`` (from :func:`web.privacy.row_filter`) turns the family's rows
+    into de-identified ones first; the swimlane then counts days from the first
+    contact. The identified and the de-identified maps are cached apart.
 
     Raises
     ------
     NotFoundError
         When the store knows no family ``family_id``.
     """
-    key = ("family_map", family_id, kind, assets, max_contacts)
-    return data.cached(key, lambda: _build_map(data, family_id, kind, assets, max_contacts))
+    key = ("family_map", family_id, kind, assets, max_contacts, deidentify is not None)
+    return data.cached(
+        key, lambda: _build_map(data, family_id, kind, assets, max_contacts, deidentify)
+    )
 
 
 def _lead_periods(periods: pd.DataFrame) -> list[dict[str, Any]]:

@@ -112,11 +112,24 @@ def _cohort(frame: pd.DataFrame, cohort: str) -> pd.DataFrame:
     return frame[frame["cohort"] == cohort].drop(columns="cohort")
 
 
-def _build_map(data: ServiceData, query: PathwayQuery, assets: str) -> MapDocument:
+def _without_small_counts(frame: pd.DataFrame, columns: list[str], highest: int) -> pd.DataFrame:
+    """Rows whose counts are all 0 or above ``highest`` (disclosure control of the map)."""
+    small = pd.Series(False, index=frame.index)
+    for column in columns:
+        small |= frame[column].between(1, highest)
+    return frame[~small]
+
+
+def _build_map(
+    data: ServiceData, query: PathwayQuery, assets: str, suppress_up_to: int | None = None
+) -> MapDocument:
     from journey.maps import pathways_map
 
     pathways = _cohort(data.analysed_result("pathways"), query.cohort)
     ends = _cohort(data.analysed_result("pathway_ends"), query.cohort)
+    if suppress_up_to:
+        pathways = _without_small_counts(pathways, ["families"], suppress_up_to)
+        ends = _without_small_counts(ends, ["starts", "ends"], suppress_up_to)
     title = f"Pathways between agencies — {COHORTS[query.cohort].lower()}"
     journey_map = pathways_map(
         pathways,
@@ -138,8 +151,14 @@ def _with_minimum(data: ServiceData, query: PathwayQuery) -> PathwayQuery:
     return replace(query, min_transitions=default_min_transitions(pathways))
 
 
-def pathways_map_document(data: ServiceData, query: PathwayQuery, *, assets: str) -> MapDocument:
+def pathways_map_document(
+    data: ServiceData, query: PathwayQuery, *, assets: str, suppress_up_to: int | None = None
+) -> MapDocument:
     """The cohort's pathways map, cached per data version (no ``min``: the default minimum).
+
+    ``suppress_up_to`` leaves out the pathways of 1 to that many families, and
+    the start and end counts that small (disclosure control for roles without
+    identified data).
 
     Raises
     ------
@@ -147,8 +166,8 @@ def pathways_map_document(data: ServiceData, query: PathwayQuery, *, assets: str
         Before any analysis (503).
     """
     query = _with_minimum(data, query)
-    key = ("pathways_map", query.cohort, query.min_transitions, assets)
-    return data.cached(key, lambda: _build_map(data, query, assets))
+    key = ("pathways_map", query.cohort, query.min_transitions, assets, suppress_up_to)
+    return data.cached(key, lambda: _build_map(data, query, assets, suppress_up_to))
 
 
 def _ranked_variants(variants: pd.DataFrame, most: int) -> tuple[pd.DataFrame, int]:

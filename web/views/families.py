@@ -9,6 +9,7 @@ from web.contexts import families_context, families_csv_frame, family_context, f
 from web.contexts.families import families_page, known_indicators, parse_family_query
 from web.contexts.family import family_page
 from web.data import service_data
+from web.privacy import deidentify_frame, row_filter
 from web.render import MAP_CSP, respond
 
 __all__ = ["blueprint"]
@@ -38,7 +39,7 @@ def families(fmt: str) -> Response:
 @blueprint.get("/families.csv")
 def families_csv() -> Response:
     """Every family passing the list's filters, as CSV (formula-safe; 503 before any analysis)."""
-    frame = families_csv_frame(service_data(), _query())
+    frame = deidentify_frame(families_csv_frame(service_data(), _query()))
     return Response(
         frame_to_csv(frame),
         mimetype="text/csv",
@@ -66,6 +67,7 @@ def family_map_document(family_id: str, kind: str) -> Response:
         kind,
         assets=url_for("static", filename="vendor"),
         max_contacts=current_app.config["MAX_MAP_CONTACTS"],
+        deidentify=row_filter(),
     )
     g.csp = MAP_CSP
     return Response(journey_map.html, mimetype="text/html")

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, g, request, url_for
 from web.contexts import pathways_context, pathways_map_document
 from web.contexts.pathways import parse_pathway_query, pathways_page
 from web.data import service_data
+from web.privacy import suppressed_counts_up_to
 from web.render import MAP_CSP, respond
 
 __all__ = ["blueprint"]
@@ -29,6 +30,7 @@ def pathways_map() -> Response:
         service_data(),
         parse_pathway_query(request.args),
         assets=url_for("static", filename="vendor"),
+        suppress_up_to=suppressed_counts_up_to(),
     )
     g.csp = MAP_CSP
     return Response(journey_map.html, mimetype="text/html")
