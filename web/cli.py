@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 import click
 
 from journey.errors import InputError, JourneyError, ParameterError
+from web import cli_loads
 
 DEMO_STORE = "sqlite:///journey-demo.db"
 EXIT_BAD_INPUT = 2
@@ -49,26 +49,6 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(error), 1)
 
     return wrapper
-
-
-@contextmanager
-def _progress_bars() -> Iterator[Callable[[str, int, int], None]]:
-    """A loader progress callback drawing one tqdm bar per file on stderr (off when not a TTY)."""
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def update(name: str, done: int, total: int) -> None:
-        bar = bars.get(name)
-        if bar is None:
-            bar = bars[name] = tqdm(total=total, desc=name, unit=" rows", disable=None, leave=False)
-        bar.update(done - bar.n)
-
-    try:
-        yield update
-    finally:
-        for bar in bars.values():
-            bar.close()
 
 
 def _open_store(url: str | None, *, create: bool = True):
@@ -180,22 +160,25 @@ def generate(families: int, seed: int, out_dir: str) -> None:
     )
 
 
-def _load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None):
+def _load(
+    path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None,
+    **integrity: Any,
+):  # fmt: skip
     from graph_loader.load import load_path
 
     taxonomy = _taxonomy(taxonomy_path)
     store = _open_store(store_url)
     try:
         started = time.perf_counter()
-        with _progress_bars() as progress:
-            report = load_path(
-                path, store, taxonomy=taxonomy, rejects_dir=rejects_dir, progress=progress
-            )
+        with cli_loads.progress_bars() as progress:
+            report = load_path(path, store, taxonomy=taxonomy, rejects_dir=rejects_dir,
+                               progress=progress, **integrity)  # fmt: skip
         for warning in report.warnings:
             click.echo(f"journey: warning: {warning}", err=True)
         for file_report in report.files:
             click.echo(file_report.line())
         click.echo(f"loaded into {store.url} in {time.perf_counter() - started:.1f}s")
+        cli_loads.refuse_if_over_reject_share(report)
         return store
     except BaseException:
         store.close()
@@ -213,23 +196,26 @@ def _load(path: str, store_url: str | None, taxonomy_path: str | None, rejects_d
     default=None,
     help="Folder for <file>.rejects.csv files (default: the current folder).",
 )
+@cli_loads.load_options
 @handles_errors
 def load(
-    path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None
+    path: str, store_url: str | None, taxonomy_path: str | None, rejects_dir: str | None,
+    **integrity: Any,
 ) -> None:
     """Validate and load contacts (and people, families) into a store.
 
     PATH is a folder holding contacts.csv (and optionally people.csv and
     families.csv), or one contacts CSV that carries family_id. Every row is
-    loaded or written to a rejects CSV with its line, rule and reason; one
-    reconciliation line per file says rows in / loaded / rejected. Loading
-    the same data twice leaves the store unchanged.
+    loaded, counted as a copy of an earlier row, or written to a rejects CSV
+    with its line, rule and reason; one reconciliation line per file says
+    rows in = loaded + rejected + duplicates. Loading the same data twice
+    leaves the store unchanged; `journey loads` lists the runs.
 
     \b
     Example:
       journey load demo-data/ --store sqlite:///journey.db
     """
-    _load(path, store_url, taxonomy_path, rejects_dir).close()
+    _load(path, store_url, taxonomy_path, rejects_dir, **integrity).close()
 
 
 def _analyse(store, out_dir: str | None, options: dict[str, Any], evidence: bool = False) -> None:
@@ -350,9 +336,12 @@ def _analysis_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
     is_flag=True,
     help="Also write uncoordinated_contacts.csv (large: every such contact and why).",
 )
+@cli_loads.strict_option
 @analysis_options
 @handles_errors
-def analyse(store_url: str | None, out_dir: str, evidence: bool, **kwargs: Any) -> None:
+def analyse(
+    store_url: str | None, out_dir: str, evidence: bool, strict: bool, **kwargs: Any
+) -> None:
     """Analyse every journey in a store; write results to a folder and back to the store.
 
     Writes high_contact_people.csv, high_contact_families.csv,
@@ -368,6 +357,7 @@ def analyse(store_url: str | None, out_dir: str, evidence: bool, **kwargs: Any) 
     arguments = _analysis_arguments(kwargs)
     store = _open_store(store_url, create=False)
     try:
+        cli_loads.check_latest_run(store, strict)
         _analyse(store, out_dir, arguments, evidence)
     finally:
         store.close()
@@ -435,6 +425,10 @@ def demo(
             _serve(store, host, port)
     finally:
         store.close()
+
+
+cli_loads.register(cli, store_option=store_option, handles_errors=handles_errors,
+                   open_store=_open_store)  # fmt: skip
 
 
 def main() -> None:

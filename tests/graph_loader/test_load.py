@@ -49,10 +49,13 @@ def test_every_row_is_loaded_or_rejected(folder, fresh_store, tmp_path):
     assert (people.rows_in, people.loaded, people.rejected) == (3, 2, 1)
     assert by_kind["families"].rejected == 0 and by_kind["families"].rejects_path is None
     assert contacts.line() == (
-        f"contacts.csv: rows in 6 / loaded 4 / rejected 2 (rejects: {contacts.rejects_path})"
+        "contacts.csv: rows in 6 = loaded 4 + rejected 2 + duplicates 0 "
+        f"(rejects: {contacts.rejects_path})"
     )
     loads = fresh_store.loads()
-    assert (loads["rows_in"] == loads["loaded"] + loads["rejected"]).all() and len(loads) == 3
+    assert (loads["rows_in"] == loads["loaded"] + loads["rejected"] + loads["duplicates"]).all()
+    assert len(loads) == 3 and loads["run_id"].tolist() == [1, 1, 1]
+    assert loads["finished_at"].notna().all()
 
 
 def test_loading_twice_leaves_identical_counts(folder, fresh_store, tmp_path):
