@@ -265,7 +265,7 @@ def test_loads_page_shows_the_reconciliation_line(client):
     ]
     assert body["unfinished_run"] is None
     html = client.get("/loads").get_data(as_text=True)
-    assert "<code>rejects-contacts.csv</code>" in html
+    assert '<code title="rejects-contacts.csv">rejects-contacts.csv</code>' in html
     assert (
         '<td class="num">52</td><td class="num">50</td><td class="num">2</td><td class="num">0</td>'
         in html
@@ -289,6 +289,8 @@ def test_loads_page_shows_an_unfinished_run_plainly(client, store):
     notice = '<div class="notice" role="alert"><strong>The latest load (run 2) did not finish.'
     assert notice in html
     assert html.count('<strong class="warn-text">not finished</strong>') == 1
-    assert '<code title="' + "c0ffee" * 10 + 'abcd">c0ffeec0ffee…</code>' in html
+    checksum = "c0ffee" * 10 + "abcd"
+    assert f'<code class="checksum" title="SHA-256 {checksum}">c0ffeec0ffee…</code>' in html
+    assert '<span class="tag warn">unfinished</span>' in html
     store.finish_run(run, datetime(2023, 2, 1, 8, 5))
     assert client.get("/loads.json").get_json()["unfinished_run"] is None
