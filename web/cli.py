@@ -386,6 +386,7 @@ def serve(store_url: str | None, host: str, port: int) -> None:
     """
     store = _open_store(store_url, create=False)
     try:
+        cli_loads.check_latest_run(store, strict=False)
         _serve(store, host, port)
     finally:
         store.close()

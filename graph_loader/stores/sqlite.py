@@ -241,7 +241,10 @@ class SQLiteStore:
     def finish_run(self, run_id: int, finished_at: datetime) -> None:
         """Mark every file of run ``run_id`` finished."""
         when = finished_at.isoformat(timespec="seconds")
-        self._db.execute(_sql("finish_run"), {"run_id": run_id, "finished_at": when})
+        try:
+            self._db.execute(_sql("finish_run"), {"run_id": run_id, "finished_at": when})
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot mark the load finished ({error})") from None
 
     def record_load(self, record: LoadRecord) -> None:
         """Append a run of one file, started and (when ``finished_at`` is set) finished."""

@@ -125,3 +125,21 @@ def test_the_load_option_defaults_are_the_librarys():
     assert options["max_reject_share"] == defaults["max_reject_share"] == 0.05
     assert options["wait_seconds"] == defaults["wait_seconds"] == 120
     assert defaults["strict"] is False
+
+
+def test_serve_warns_when_the_latest_load_did_not_finish(runner, tmp_path):
+    import socket
+
+    store = f"sqlite:///{tmp_path / 'v.db'}"
+    opened = open_store(store)
+    opened.start_run([LoadRecord("part.csv", datetime(2030, 1, 1), None, 1, 1, 0)])
+    opened.close()
+    with socket.socket() as taken:  # the server then stops at once, after the warning
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["serve", "--store", store, "--port", str(port)])
+    assert result.output.splitlines()[0].startswith(
+        f"journey: warning: {store}: the latest load (run 1, started 2030-01-01T00:00:00) did "
+        "not finish"
+    )
