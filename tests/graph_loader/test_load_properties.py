@@ -52,8 +52,12 @@ def _write(path: Path, header: list[str], rows: list) -> None:
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file, lineterminator="\r\n")
         writer.writerow(header)
-        # A row of one empty cell would be a blank line, which CSV readers skip: write it quoted.
-        writer.writerows(row if any(row) or len(row) > 1 else ['""'] for row in rows)
+        for row in rows:
+            if len(row) == 1 and not row[0].strip():
+                # One blank cell would make a blank line, which CSV readers skip: quote it.
+                file.write('"' + row[0].replace('"', '""') + '"\r\n')
+            else:
+                writer.writerow(row)
 
 
 def _balanced(validated: Validated, rows: int) -> bool:
@@ -61,7 +65,7 @@ def _balanced(validated: Validated, rows: int) -> bool:
         validated.duplicates)  # fmt: skip
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(contact_rows, people_rows, st.booleans())
 def test_a_load_of_hostile_rows_never_crashes_and_loses_nothing(contacts, people, strict):
     with tempfile.TemporaryDirectory() as folder:
