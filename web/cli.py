@@ -25,7 +25,7 @@ from typing import Any
 import click
 
 from journey.errors import InputError, JourneyError, ParameterError
-from web import cli_loads
+import web.cli_loads as cli_loads
 
 DEMO_STORE = "sqlite:///journey-demo.db"
 EXIT_BAD_INPUT = 2

@@ -167,7 +167,7 @@ class SQLiteStore:
         transaction reads cannot change before it writes.
         """
         connection = self._db
-        connection.execute(_sql("begin_immediate" if immediate else "begin"))
+        connection.execute(_sql("begin_immediate") if immediate else _sql("begin"))
         try:
             yield connection
             connection.execute(_sql("commit"))

@@ -32,9 +32,9 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 2
-#: Schema versions this release upgrades in place when it opens their file: version -> the
-#: scripts run before and after ``schema_script`` (see CHANGELOG.md#store-schema-versions).
-MIGRATIONS = {1: ("migrate_1_to_2_before_script", "migrate_1_to_2_after_script")}
+#: Schema versions this release upgrades in place when it opens their file
+#: (see CHANGELOG.md#store-schema-versions).
+MIGRATIONS = frozenset({1})
 
 #: The contacts table's primary key, journey order: each family's journey is
 #: one contiguous range of the clustered index.
@@ -115,17 +115,25 @@ def _statements(script: str) -> list[str]:
     return found
 
 
+def _upgrade_statements(found: int) -> list[str]:
+    """The statements that upgrade a store of schema version ``found`` to :data:`SCHEMA_VERSION`."""
+    assert found == 1, found  # the one upgrade there is (MIGRATIONS)
+    return [
+        *_statements(statement("migrate_1_to_2_before_script")),
+        *_statements(statement("schema_script")),  # the new tables' definitions
+        *_statements(statement("migrate_1_to_2_after_script")),
+    ]
+
+
 def _migrate(connection: sqlite3.Connection, found: int) -> None:
     """Upgrade a store file of schema version ``found`` in one transaction (a no-op if done)."""
-    before, after = MIGRATIONS[found]
     connection.execute(statement("begin_immediate"))
     try:
         # Another process may have upgraded the file while this one waited for the lock.
         row = connection.execute(statement("get_meta"), {"key": "schema_version"}).fetchone()
         if row is not None and int(row[0]) == found:
-            for name in (before, "schema_script", after):
-                for text in _statements(statement(name)):
-                    connection.execute(text)
+            for text in _upgrade_statements(found):
+                connection.execute(text)
             connection.execute(
                 statement("set_meta"), {"key": "schema_version", "value": str(SCHEMA_VERSION)}
             )
