@@ -24,8 +24,8 @@ from typing import Any
 
 import click
 
-from journey.errors import InputError, JourneyError, ParameterError
 import web.cli_loads as cli_loads
+from journey.errors import InputError, JourneyError, ParameterError
 
 DEMO_STORE = "sqlite:///journey-demo.db"
 EXIT_BAD_INPUT = 2
