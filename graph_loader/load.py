@@ -1,13 +1,16 @@
 """Load a folder of contract CSVs (or one contacts file) into a store, reconciling every row.
 
-Every input row is either loaded or written to a rejects CSV with its line
-number, rule id and reason; each file's reconciliation
-(``rows in = loaded + rejected``) is recorded in the store's load log.
+Every input row is loaded, counted as an exact copy of an earlier row, or
+written to a rejects CSV with its line number, rule id and reason
+(:mod:`graph_loader.rejects`). A load is a run (:mod:`graph_loader.runs`):
+recorded in the store's load log before anything is written, with each
+file's reconciliation (``rows in = loaded + rejected + duplicates``) and
+checksum, and marked finished after the last write. Loads of one store take
+turns: each holds the store's load lock while it writes.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,28 +18,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from graph_loader.defaults import BATCH_ROWS, DEFAULT_MAX_REJECT_SHARE, DEFAULT_WAIT_SECONDS
 from graph_loader.readers import ReadOptions, read_source, with_reader_rejects
-from journey.errors import InputError
+from graph_loader.rejects import write_rejects
+from graph_loader.runs import checksum
+from journey.errors import InputError, ParameterError
+from journey.rejection import Validated
 from journey.store import LoadRecord, Store
 from journey.taxonomy import Taxonomy, default_taxonomy
-from journey.validation import (
-    Validated,
-    validate_contacts,
-    validate_families,
-    validate_people,
-)
+from journey.validation import validate_contacts, validate_families, validate_people
 
-__all__ = ["load_path", "LoadReport", "FileReport", "Progress"]
+__all__ = ["load_path", "LoadReport", "FileReport", "Progress",
+           "DEFAULT_MAX_REJECT_SHARE", "DEFAULT_WAIT_SECONDS"]  # fmt: skip
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(file_name, rows_done, rows_total)`` while rows are written."""
 
-_BATCH_ROWS = 100_000
 
 
 @dataclass(frozen=True)
 class FileReport:
-    """One input file's reconciliation."""
+    """One input file's reconciliation: ``rows_in == loaded + rejected + duplicates``."""
 
     path: Path
     kind: str
@@ -44,26 +46,45 @@ class FileReport:
     loaded: int
     rejected: int
     rejects_path: Path | None
+    duplicates: int = 0
+    checksum: str | None = None
+
+    @property
+    def reject_share(self) -> float:
+        """Rejected rows as a share of the rows in (0 for an empty file)."""
+        return self.rejected / self.rows_in if self.rows_in else 0.0
 
     def line(self) -> str:
-        """The reconciliation line printed for the file."""
+        """The reconciliation line printed for the file.
+
+        Examples
+        --------
+        >>> FileReport(Path("in/contacts.csv"), "contacts", 6, 3, 2, None, 1).line()
+        'contacts.csv: rows in 6 = loaded 3 + rejected 2 + duplicates 1'
+        """
         text = (
-            f"{self.path.name}: rows in {self.rows_in:,} / loaded {self.loaded:,} / "
-            f"rejected {self.rejected:,}"
+            f"{self.path.name}: rows in {self.rows_in:,} = loaded {self.loaded:,} + "
+            f"rejected {self.rejected:,} + duplicates {self.duplicates:,}"
         )
         return text + (f" (rejects: {self.rejects_path})" if self.rejects_path else "")
 
 
 @dataclass
 class LoadReport:
-    """What a load did, file by file, and the warnings it raised."""
+    """What a load did, file by file, the warnings it raised, and its run in the load log."""
 
     files: list[FileReport] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    run_id: int | None = None
+    max_reject_share: float = DEFAULT_MAX_REJECT_SHARE
 
     @property
     def rejected(self) -> int:
         return sum(f.rejected for f in self.files)
+
+    def over_reject_share(self) -> list[FileReport]:
+        """The files whose rejected share exceeds ``max_reject_share``."""
+        return [f for f in self.files if f.reject_share > self.max_reject_share]
 
 
 def _inputs(path: Path) -> dict[str, Path | None]:
@@ -82,30 +103,59 @@ def _inputs(path: Path) -> dict[str, Path | None]:
     }
 
 
-def _write_rejects(validated: Validated, source: Path, rejects_dir: Path) -> Path | None:
-    if validated.rejects.empty:
-        return None
-    rejects_dir.mkdir(parents=True, exist_ok=True)
-    target = rejects_dir / f"{source.stem}.rejects.csv"
-    columns = ["line", "rule", "reason"] + [
-        c for c in validated.rejects.columns if c not in ("line", "rule", "reason")
-    ]
-    try:
-        validated.rejects[columns].to_csv(target, index=False, quoting=csv.QUOTE_MINIMAL)
-    except OSError as error:
-        raise InputError(f"{target}: cannot write the rejects file ({error.strerror})") from None
-    return target
-
-
 def _in_batches(
-    frame: pd.DataFrame, write: Callable[[pd.DataFrame], int], name: str, progress: Progress | None
+    frame: pd.DataFrame,
+    write: Callable[[pd.DataFrame], int],
+    name: str,
+    progress: Progress | None,
+    batch_rows: int,
 ) -> int:
     written = 0
-    for start in range(0, len(frame), _BATCH_ROWS):
-        written += write(frame.iloc[start : start + _BATCH_ROWS])
+    for start in range(0, len(frame), batch_rows):
+        written += write(frame.iloc[start : start + batch_rows])
         if progress:
             progress(name, written, len(frame))
     return written
+
+
+def _validate(
+    raw: dict[str, pd.DataFrame], inputs: dict[str, Path | None], taxonomy: Taxonomy, strict: bool
+) -> tuple[dict[str, Validated], pd.DataFrame | None]:
+    """Each file's verdict (families, people, contacts, in writing order) and the lead periods."""
+    checked: dict[str, Validated] = {}
+    periods = None
+    if "families" in raw:
+        checked["families"], periods = validate_families(
+            raw["families"], source=str(inputs["families"])
+        )
+    person_family = None
+    if "people" in raw:
+        checked["people"] = validate_people(raw["people"], source=str(inputs["people"]))
+        person_family = checked["people"].valid.set_index("person_id")["family_id"]
+    checked["contacts"] = validate_contacts(
+        raw["contacts"], source=str(inputs["contacts"]), taxonomy=taxonomy,
+        person_family=person_family, strict=strict,
+    )  # fmt: skip
+    return checked, periods
+
+
+def _file_report(kind: str, source: Path, validated: Validated, rejects_dir: Path) -> FileReport:
+    report = FileReport(
+        path=source, kind=kind, rows_in=validated.rows_in, loaded=validated.loaded,
+        rejected=len(validated.rejects), duplicates=validated.duplicates,
+        rejects_path=write_rejects(validated, source, rejects_dir), checksum=checksum(source),
+    )  # fmt: skip
+    assert report.rows_in == report.loaded + report.rejected + report.duplicates
+    return report
+
+
+def _record(report: FileReport, started: datetime) -> LoadRecord:
+    return LoadRecord(
+        source=str(report.path), kind=report.kind, started_at=started, finished_at=None,
+        rows_in=report.rows_in, loaded=report.loaded, rejected=report.rejected,
+        duplicates=report.duplicates, checksum=report.checksum,
+        rejects_path=str(report.rejects_path) if report.rejects_path else None,
+    )  # fmt: skip
 
 
 def load_path(
@@ -115,9 +165,13 @@ def load_path(
     taxonomy: Taxonomy | None = None,
     rejects_dir: str | Path | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
+    max_reject_share: float = DEFAULT_MAX_REJECT_SHARE,
+    wait_seconds: float = DEFAULT_WAIT_SECONDS,
+    batch_rows: int = BATCH_ROWS,
     reading: ReadOptions | None = None,
 ) -> LoadReport:
-    """Validate and load ``path`` into ``store``.
+    """Validate and load ``path`` into ``store`` as one run of its load log.
 
     Parameters
     ----------
@@ -132,6 +186,15 @@ def load_path(
         Where rejects CSVs go (``<file>.rejects.csv``); default: the current directory.
     progress : callable, optional
         Called with (file name, rows written, rows to write) after each batch.
+    strict : bool
+        Reject rows whose agency or referrer is not in the taxonomy (rule C114).
+    max_reject_share : float
+        The report's :meth:`LoadReport.over_reject_share` lists the files that
+        rejected a larger share of their rows (the valid rows are loaded anyway).
+    wait_seconds : float
+        How long to wait for another load of the same store to finish.
+    batch_rows : int
+        Rows per write transaction.
     reading : ReadOptions, optional
         How to read the contacts file: a column mapping, ``format="eventlog"``,
         a workbook's sheet (see :mod:`graph_loader.readers`).
@@ -141,8 +204,13 @@ def load_path(
     InputError
         A missing path, a missing required column (:class:`MissingColumnError`,
         nothing is written), an unreadable file.
+    StoreBusyError
+        Another load still held the store after ``wait_seconds``; nothing was written.
     """
+    if not 0 <= max_reject_share <= 1:
+        raise ParameterError(f"max_reject_share must be between 0 and 1, not {max_reject_share}")
     path = Path(path)
+    started = datetime.now(UTC)
     taxonomy = taxonomy or default_taxonomy()
     rejects_dir = Path(rejects_dir) if rejects_dir else Path.cwd()
     inputs = _inputs(path)
@@ -150,65 +218,21 @@ def load_path(
     # missing column refuses the whole load.
     tables = {kind: read_source(p, reading, kind=kind) for kind, p in inputs.items() if p}
     raw = {kind: table.frame for kind, table in tables.items()}
-    started = datetime.now(UTC)
-    report = LoadReport()
-    people_checked = families_checked = None
-    periods = None
-    if "people" in raw:
-        people_checked = validate_people(raw["people"], source=str(inputs["people"]))
-    if "families" in raw:
-        families_checked, periods = validate_families(
-            raw["families"], source=str(inputs["families"])
-        )
-    person_family = None
-    if people_checked is not None:
-        person_family = people_checked.valid.set_index("person_id")["family_id"]
-    contacts_checked = validate_contacts(
-        raw["contacts"],
-        source=str(inputs["contacts"]),
-        taxonomy=taxonomy,
-        person_family=person_family,
-    )
-
-    steps = [
-        ("families", families_checked, store.write_families),
-        ("people", people_checked, store.write_people),
-        ("contacts", contacts_checked, store.write_contacts),
-    ]
-    for kind, validated, write in steps:
-        if validated is None:
-            continue
-        source = inputs[kind]
-        assert source is not None
-        validated = with_reader_rejects(validated, tables[kind])
-        rows_in = tables[kind].rows_in
-        rejects_path = _write_rejects(validated, source, rejects_dir)
-        loaded_rows = _in_batches(validated.valid, write, source.name, progress)
-        if kind == "families":
-            loaded_rows = rows_in - len(validated.rejects)
-            store.write_lead_periods(periods)
-        file_report = FileReport(
-            path=source,
-            kind=kind,
-            rows_in=rows_in,
-            loaded=loaded_rows,
-            rejected=len(validated.rejects),
-            rejects_path=rejects_path,
-        )
-        assert file_report.rows_in == file_report.loaded + file_report.rejected
-        report.files.append(file_report)
+    checked, periods = _validate(raw, inputs, taxonomy, strict)
+    report = LoadReport(max_reject_share=max_reject_share)
+    for kind, validated in checked.items():
+        validated = checked[kind] = with_reader_rejects(validated, tables[kind])
+        report.files.append(_file_report(kind, inputs[kind], validated, rejects_dir))
         report.warnings.extend(tables[kind].warnings + validated.warnings)
-        store.record_load(
-            LoadRecord(
-                source=str(source),
-                kind=kind,
-                started_at=started,
-                finished_at=datetime.now(UTC),
-                rows_in=file_report.rows_in,
-                loaded=file_report.loaded,
-                rejected=file_report.rejected,
-                rejects_path=str(rejects_path) if rejects_path else None,
-            )
-        )
-    store.finish_load()
+    writers = {"families": store.write_families, "people": store.write_people,
+               "contacts": store.write_contacts}  # fmt: skip
+    with store.loading(wait_seconds=wait_seconds):
+        report.run_id = store.start_run([_record(f, started) for f in report.files])
+        for kind, validated in checked.items():
+            name = inputs[kind].name
+            _in_batches(validated.valid, writers[kind], name, progress, batch_rows)
+            if kind == "families":
+                store.write_lead_periods(periods)
+        store.finish_load()
+        store.finish_run(report.run_id, datetime.now(UTC))
     return report

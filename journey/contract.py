@@ -27,6 +27,11 @@ __all__ = [
     "ANALYSED_CONTACT_COLUMNS",
     "ROLES",
     "RULES",
+    "REJECTS_COLUMNS",
+    "ID_COLUMNS",
+    "ID_MAX_LENGTH",
+    "TEXT_MAX_LENGTH",
+    "EARLIEST_DAY",
     "TIME_ZONE",
     "require_columns",
     "empty_frame",
@@ -140,6 +145,20 @@ ANALYSED_CONTACT_COLUMNS = [c for c in CONTACT_COLUMNS if c not in ("service", "
 
 ROLES = {"adult", "child", "parent", "carer", "other"}
 
+#: The columns a rejects file opens with; an input column of one of these names
+#: is kept there as ``input_<name>`` (see :func:`journey.rejection.safe_name`).
+REJECTS_COLUMNS = ("source_file", "line", "rule", "reason")
+
+#: Columns holding ids, and the longest id and other text a field may hold (rules C110,
+#: P106, F106): longer values are not ids or names but pasted documents or corruption.
+ID_COLUMNS = ("contact_id", "person_id", "family_id")
+ID_MAX_LENGTH = 64
+TEXT_MAX_LENGTH = 500
+
+#: A time before this day is a system's stand-in for "no date" (1899-12-30 is day 0 of
+#: Excel and OLE dates, 1900-01-01 the first of many systems, 1677-09-22 pandas' first day).
+EARLIEST_DAY = "1900-01-02"
+
 # Rule id -> what the rule checks. Reasons in reject files start with the id.
 RULES = {
     "C001": "a required column is missing (the whole file is refused)",
@@ -150,17 +169,30 @@ RULES = {
     "C105": "contact_type is empty",
     "C106": "occurred_at is not an ISO 8601 date or date-time",
     "C107": "occurred_at is in the future",
-    "C108": "the same contact_id and person_id appear on an earlier line",
+    "C108": "the same contact_id and person_id appear on an earlier line with other values",
     "C109": "a text field holds a control character",
+    "C110": f"a field is too long (ids at most {ID_MAX_LENGTH} characters, other text "
+    f"{TEXT_MAX_LENGTH})",
+    "C111": "the same person_id appears with more than one family_id",
+    "C112": "family_id is not the person's family in people.csv",
+    "C113": "occurred_at is on or before 1900-01-01 (a stand-in for a missing date)",
+    "C114": "agency or referred_by is not in the taxonomy (load --strict)",
+    "C115": "the same contact_id appears on an earlier line with another occurred_at, agency "
+    "or contact_type",
     "P101": "person_id is empty",
     "P102": "family_id is empty",
     "P103": "birth_month is not YYYY-MM",
     "P104": "role is not one of adult, child, parent, carer, other",
-    "P105": "the same person_id appears on an earlier line",
+    "P105": "the same person_id appears on an earlier line with other values",
+    "P106": f"a field is too long (ids at most {ID_MAX_LENGTH} characters, other text "
+    f"{TEXT_MAX_LENGTH})",
     "F101": "family_id is empty",
     "F102": "lead_from or lead_to is not an ISO 8601 date",
     "F103": "lead_to is before lead_from",
     "F104": "lead_to is given without lead_from",
+    "F105": "lead_from or lead_to is on or before 1900-01-01 (a stand-in for a missing date)",
+    "F106": f"a field is too long (ids at most {ID_MAX_LENGTH} characters, other text "
+    f"{TEXT_MAX_LENGTH})",
     # Rules of the readers (graph_loader/readers): records that cannot be read as rows.
     "R101": "the header names a column twice (the whole file is refused)",
     "R102": "a record has more or fewer fields than the header",

@@ -9,6 +9,7 @@ __all__ = [
     "TaxonomyError",
     "StoreError",
     "StoreUnavailableError",
+    "StoreBusyError",
     "SchemaVersionError",
     "NotFoundError",
     "OutputError",
@@ -52,6 +53,10 @@ class StoreError(JourneyError):
 
 class StoreUnavailableError(StoreError):
     """A store URL whose backend is not available."""
+
+
+class StoreBusyError(StoreError):
+    """A store another load is writing to, still busy when the wait for it ran out."""
 
 
 class SchemaVersionError(StoreError):

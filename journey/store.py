@@ -8,6 +8,8 @@ frames from one and passes them in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -19,16 +21,24 @@ __all__ = ["Store", "LoadRecord", "ContactFilter"]
 
 @dataclass(frozen=True)
 class LoadRecord:
-    """One load's reconciliation: ``rows_in == loaded + rejected``."""
+    """One input file of a load run: ``rows_in == loaded + rejected + duplicates``.
+
+    ``finished_at`` is None while the run is unfinished (still writing, or
+    stopped before its end); ``checksum`` is the SHA-256 of the file's bytes;
+    ``mapping`` names the column mapping the file was read with, if any.
+    """
 
     source: str
     started_at: datetime
-    finished_at: datetime
+    finished_at: datetime | None
     rows_in: int
     loaded: int
     rejected: int
     rejects_path: str | None = None
     kind: str = "contacts"
+    duplicates: int = 0
+    checksum: str | None = None
+    mapping: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,21 @@ class Store(Protocol):
     def write_lead_periods(self, periods: pd.DataFrame) -> int:
         """Upsert lead-professional periods (family_id, lead_from, lead_to)."""
 
+    def loading(self, *, wait_seconds: float) -> AbstractContextManager[None]:
+        """Hold the store's load lock while a load writes.
+
+        A second load waits up to ``wait_seconds`` for the first, then raises
+        :class:`~journey.errors.StoreBusyError` naming the store.
+        """
+
+    def start_run(self, files: Sequence[LoadRecord]) -> int:
+        """Record a load run as started (its files, finished_at null) before it writes; its id."""
+
+    def finish_run(self, run_id: int, finished_at: datetime) -> None:
+        """Mark the run ``run_id`` finished: every file of it was written."""
+
     def record_load(self, record: LoadRecord) -> None:
-        """Append a load's reconciliation line to the load log."""
+        """Append a run of one file, started and finished, to the load log."""
 
     def finish_load(self) -> None:
         """Rebuild derived structure (journey chains, family list) after a load."""
@@ -100,7 +123,12 @@ class Store(Protocol):
         """The first and last contact time, or (None, None) when empty."""
 
     def loads(self) -> pd.DataFrame:
-        """The load log, newest first."""
+        """The load log, one line per file of each run, newest first.
+
+        Columns: load_id, run_id, source, kind, mapping, checksum, started_at,
+        finished_at (null while the run is unfinished), rows_in, loaded,
+        rejected, duplicates, rejects_path.
+        """
 
     # -- analysis results ---------------------------------------------------
     def save_results(self, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:

@@ -169,12 +169,24 @@ MATCH (p:Person {id: row.person_id})
 MERGE (c)-[i:INVOLVES]->(p)
 SET i.family_id = row.family_id
 
-// name: insert_load
-MATCH (l:Load)
-WITH coalesce(max(l.id), 0) + 1 AS id
-CREATE (:Load {id: id, source: $source, kind: $kind, started_at: $started_at,
-               finished_at: $finished_at, rows_in: $rows_in, loaded: $loaded,
-               rejected: $rejected, rejects_path: $rejects_path})
+// name: start_run
+// A load run as started: one :Load node per input file, finished_at null until
+// finish_run; its run id follows every earlier one (a node from before runs
+// were recorded is a run of its own, numbered by its id).
+OPTIONAL MATCH (l:Load)
+WITH coalesce(max(coalesce(l.run_id, l.id)), 0) + 1 AS run_id, coalesce(max(l.id), 0) AS last_id
+UNWIND range(0, size($rows) - 1) AS i
+WITH run_id, last_id, i, $rows[i] AS row
+CREATE (:Load {id: last_id + i + 1, run_id: run_id, source: row.source, kind: row.kind,
+               mapping: row.mapping, checksum: row.checksum, started_at: row.started_at,
+               finished_at: row.finished_at, rows_in: row.rows_in, loaded: row.loaded,
+               rejected: row.rejected, duplicates: row.duplicates,
+               rejects_path: row.rejects_path})
+RETURN DISTINCT run_id
+
+// name: finish_run
+MATCH (l:Load {run_id: $run_id})
+SET l.finished_at = $finished_at
 
 // -- the journey chains, rebuilt for the families and people a load changed --
 
@@ -331,10 +343,11 @@ RETURN min(c.at) AS first, max(c.at) AS last
 
 // name: select_loads
 MATCH (l:Load)
-RETURN l.id AS load_id, l.source AS source, l.kind AS kind,
+RETURN l.id AS load_id, coalesce(l.run_id, l.id) AS run_id, l.source AS source,
+       l.kind AS kind, l.mapping AS mapping, l.checksum AS checksum,
        toString(l.started_at) AS started_at, toString(l.finished_at) AS finished_at,
        l.rows_in AS rows_in, l.loaded AS loaded, l.rejected AS rejected,
-       l.rejects_path AS rejects_path
+       coalesce(l.duplicates, 0) AS duplicates, l.rejects_path AS rejects_path
 ORDER BY load_id DESC
 
 // -- analysis results --------------------------------------------------------

@@ -15,6 +15,10 @@ PRAGMA temp_store=MEMORY;
 -- name: begin
 BEGIN;
 
+-- name: begin_immediate
+-- Takes the write lock at once: what the transaction reads stays true until it commits.
+BEGIN IMMEDIATE;
+
 -- name: commit
 COMMIT;
 
@@ -55,26 +59,36 @@ CREATE TABLE IF NOT EXISTS contacts (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS contacts_id ON contacts (contact_id, person_id);
 CREATE INDEX IF NOT EXISTS contacts_person ON contacts (person_id, occurred_at);
+-- One line per input file of each load run; finished_at stays NULL until the
+-- run has written everything, so a killed load shows as unfinished.
 CREATE TABLE IF NOT EXISTS loads (
     load_id      INTEGER PRIMARY KEY,
+    run_id       INTEGER NOT NULL,
     source       TEXT NOT NULL,
     kind         TEXT NOT NULL,
+    mapping      TEXT,
+    checksum     TEXT,
     started_at   TEXT NOT NULL,
-    finished_at  TEXT NOT NULL,
+    finished_at  TEXT,
     rows_in      INTEGER NOT NULL,
     loaded       INTEGER NOT NULL,
     rejected     INTEGER NOT NULL,
+    duplicates   INTEGER NOT NULL DEFAULT 0,
     rejects_path TEXT,
-    CHECK (rows_in = loaded + rejected)
+    CHECK (rows_in = loaded + rejected + duplicates)
 );
+CREATE INDEX IF NOT EXISTS loads_run ON loads (run_id);
 CREATE TABLE IF NOT EXISTS results (
     name    TEXT PRIMARY KEY,
     payload TEXT NOT NULL
 );
--- A columnar copy of every contact (see graph_loader/stores/snapshot.py);
--- deleted by any write to contacts, rebuilt after each load.
+-- A columnar copy of every contact (see graph_loader/stores/snapshot.py),
+-- built from the table in the transaction that stores it; version is the
+-- contacts version (meta 'contacts_version', raised by every write that
+-- changes a contact) it was built from. Any write to contacts deletes it too.
 CREATE TABLE IF NOT EXISTS contacts_snapshot (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL,
     payload BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS results_meta (
@@ -84,6 +98,24 @@ CREATE TABLE IF NOT EXISTS results_meta (
 
 -- name: table_names
 SELECT name FROM sqlite_master WHERE type = 'table';
+
+-- name: migrate_1_to_2_before_script
+-- Schema version 1 to 2, step one (then schema_script makes the new tables):
+-- the load log gains runs, duplicates, checksums and unfinished runs; the
+-- snapshot gains its contacts version. A version 1 snapshot cannot be trusted
+-- to match its table, so it is dropped; the next load rebuilds it.
+ALTER TABLE loads RENAME TO loads_v1;
+DROP TABLE contacts_snapshot;
+
+-- name: migrate_1_to_2_after_script
+-- The files of one version 1 load shared its started_at: they become one run.
+INSERT INTO loads (load_id, run_id, source, kind, started_at, finished_at, rows_in, loaded,
+                   rejected, duplicates, rejects_path)
+SELECT load_id,
+       (SELECT min(o.load_id) FROM loads_v1 AS o WHERE o.started_at = v.started_at),
+       source, kind, started_at, finished_at, rows_in, loaded, rejected, 0, rejects_path
+FROM loads_v1 AS v;
+DROP TABLE loads_v1;
 
 -- name: get_meta
 SELECT value FROM meta WHERE key = :key;
@@ -126,9 +158,22 @@ INSERT INTO agencies (agency, sector)
 SELECT agency, min(sector) FROM contacts GROUP BY agency
 ON CONFLICT (agency) DO UPDATE SET sector = excluded.sector;
 
+-- name: next_run_id
+SELECT coalesce(max(run_id), 0) + 1 FROM loads;
+
 -- name: insert_load
-INSERT INTO loads (source, kind, started_at, finished_at, rows_in, loaded, rejected, rejects_path)
-VALUES (:source, :kind, :started_at, :finished_at, :rows_in, :loaded, :rejected, :rejects_path);
+INSERT INTO loads (run_id, source, kind, mapping, checksum, started_at, finished_at, rows_in,
+                   loaded, rejected, duplicates, rejects_path)
+VALUES (:run_id, :source, :kind, :mapping, :checksum, :started_at, :finished_at, :rows_in,
+        :loaded, :rejected, :duplicates, :rejects_path);
+
+-- name: finish_run
+UPDATE loads SET finished_at = :finished_at WHERE run_id = :run_id;
+
+-- name: bump_contacts_version
+-- Run in the transaction of every write that changes a contact row.
+INSERT INTO meta (key, value) VALUES ('contacts_version', '1')
+ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT);
 
 -- name: select_contacts
 -- Every filter is optional: a NULL parameter switches it off.
@@ -168,14 +213,24 @@ SELECT {contacts_joined}
 FROM (SELECT {contacts_columns} FROM contacts ORDER BY {contacts_key});
 
 -- name: get_snapshot
-SELECT payload FROM contacts_snapshot WHERE id = 1;
+-- The snapshot only when it was built from the contacts as they are now.
+SELECT payload FROM contacts_snapshot
+WHERE id = 1
+  AND version = coalesce((SELECT CAST(value AS INTEGER) FROM meta
+                          WHERE key = 'contacts_version'), 0);
 
 -- name: get_snapshot_id
-SELECT id FROM contacts_snapshot WHERE id = 1;
+SELECT id FROM contacts_snapshot
+WHERE id = 1
+  AND version = coalesce((SELECT CAST(value AS INTEGER) FROM meta
+                          WHERE key = 'contacts_version'), 0);
 
 -- name: set_snapshot
-INSERT INTO contacts_snapshot (id, payload) VALUES (1, :payload)
-ON CONFLICT (id) DO UPDATE SET payload = excluded.payload;
+-- Stamped with the contacts version it was built from (run in that transaction).
+INSERT INTO contacts_snapshot (id, version, payload)
+VALUES (1, coalesce((SELECT CAST(value AS INTEGER) FROM meta
+                     WHERE key = 'contacts_version'), 0), :payload)
+ON CONFLICT (id) DO UPDATE SET version = excluded.version, payload = excluded.payload;
 
 -- name: delete_snapshot
 DELETE FROM contacts_snapshot;
@@ -229,7 +284,8 @@ SELECT count(*) FROM loads;
 SELECT (SELECT min(occurred_at) FROM contacts), (SELECT max(occurred_at) FROM contacts);
 
 -- name: select_loads
-SELECT load_id, source, kind, started_at, finished_at, rows_in, loaded, rejected, rejects_path
+SELECT load_id, run_id, source, kind, mapping, checksum, started_at, finished_at, rows_in,
+       loaded, rejected, duplicates, rejects_path
 FROM loads ORDER BY load_id DESC;
 
 -- name: delete_results

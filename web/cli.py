@@ -16,39 +16,19 @@ pyvis; ``generate``, ``load`` and ``analyse`` import none of them, and
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+import web.cli_loads as cli_loads
 import web.cli_serve as cli_serve
 import web.cli_users as cli_users
 from journey.errors import ParameterError
 from web.cli_common import EXIT_BAD_INPUT, handles_errors, store_option  # noqa: F401
 
 DEMO_STORE = "sqlite:///journey-demo.db"
-
-
-@contextmanager
-def _progress_bars() -> Iterator[Callable[[str, int, int], None]]:
-    """A loader progress callback drawing one tqdm bar per file on stderr (off when not a TTY)."""
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def update(name: str, done: int, total: int) -> None:
-        bar = bars.get(name)
-        if bar is None:
-            bar = bars[name] = tqdm(total=total, desc=name, unit=" rows", disable=None, leave=False)
-        bar.update(done - bar.n)
-
-    try:
-        yield update
-    finally:
-        for bar in bars.values():
-            bar.close()
 
 
 def _open_store(url: str | None, *, create: bool = True):
@@ -153,6 +133,7 @@ def _load(
     taxonomy_path: str | None,
     rejects_dir: str | None,
     reading: Any = None,
+    **integrity: Any,
 ):
     from graph_loader.load import load_path
 
@@ -160,7 +141,7 @@ def _load(
     store = _open_store(store_url)
     try:
         started = time.perf_counter()
-        with _progress_bars() as progress:
+        with cli_loads.progress_bars() as progress:
             report = load_path(
                 path,
                 store,
@@ -168,12 +149,14 @@ def _load(
                 rejects_dir=rejects_dir,
                 progress=progress,
                 reading=reading,
+                **integrity,
             )
         for warning in report.warnings:
             click.echo(f"journey: warning: {warning}", err=True)
         for file_report in report.files:
             click.echo(file_report.line())
         click.echo(f"loaded into {store.url} in {time.perf_counter() - started:.1f}s")
+        cli_loads.refuse_if_over_reject_share(report)
         return store
     except BaseException:
         store.close()
@@ -298,9 +281,12 @@ def _analysis_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
     is_flag=True,
     help="Also write uncoordinated_contacts.csv (large: every such contact and why).",
 )
+@cli_loads.strict_option
 @analysis_options
 @handles_errors
-def analyse(store_url: str | None, out_dir: str, evidence: bool, **kwargs: Any) -> None:
+def analyse(
+    store_url: str | None, out_dir: str, evidence: bool, strict: bool, **kwargs: Any
+) -> None:
     """Analyse every journey in a store; write results to a folder and back to the store.
 
     Writes high_contact_people.csv, high_contact_families.csv,
@@ -316,6 +302,7 @@ def analyse(store_url: str | None, out_dir: str, evidence: bool, **kwargs: Any) 
     arguments = _analysis_arguments(kwargs)
     store = _open_store(store_url, create=False)
     try:
+        cli_loads.check_latest_run(store, strict)
         _analyse(store, out_dir, arguments, evidence)
     finally:
         store.close()
@@ -337,6 +324,7 @@ def serve(store_url: str | None, host: str, port: int, **options: Any) -> None:
     """
     store = _open_store(store_url, create=False)
     try:
+        cli_loads.check_latest_run(store, strict=False)
         cli_serve.serve_store(store, host, port, **options)
     finally:
         store.close()
@@ -383,6 +371,8 @@ def demo(
 import web.cli_load  # noqa: E402, F401  (defines `journey load` on this group)
 
 cli.add_command(cli_users.users)  # `journey users ...`
+cli_loads.register(cli, store_option=store_option, handles_errors=handles_errors,
+                   open_store=_open_store)  # fmt: skip
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 from click.core import ParameterSource
 
+import web.cli_loads as cli_loads
 import web.cli_users as cli_users
 from web.cli import _load, cli, handles_errors, store_option, taxonomy_option
 
@@ -98,6 +99,7 @@ def _reading(ctx: click.Context, mapping_path: str | None, format_name: str | No
     default=None,
     help="Read only this sheet of a workbook (default: every sheet, which must share a header).",
 )
+@cli_loads.load_options
 @handles_errors
 def load(
     path: str,
@@ -107,6 +109,9 @@ def load(
     mapping_path: str | None,
     format_name: str | None,
     sheet: str | None,
+    strict: bool,
+    max_reject_share: float,
+    wait_seconds: float,
     **columns: str,
 ) -> None:
     """Validate and load contacts (and people, families) into a store.
@@ -115,9 +120,10 @@ def load(
     families.csv), or one contacts file that carries family_id: CSV (UTF-8,
     UTF-8 with BOM or Windows-1252; comma, semicolon, tab or pipe; gzip or
     not), an Excel workbook, or with --format eventlog an event log (CSV or
-    XES). Every row is loaded or written to a rejects CSV with its line, rule
-    and reason; one reconciliation line per file says rows in / loaded /
-    rejected. Loading the same data twice leaves the store unchanged.
+    XES). Every row is loaded, counted as a copy of an earlier row, or written
+    to a rejects CSV with its line, rule and reason; one reconciliation line
+    per file says rows in = loaded + rejected + duplicates. Loading the same
+    data twice leaves the store unchanged; `journey loads` lists the runs.
 
     \b
     Example:
@@ -127,5 +133,7 @@ def load(
           --agency-column org:group --type-column concept:name --time-column time:timestamp
     """
     reading = _reading(click.get_current_context(), mapping_path, format_name, sheet, columns)
-    _load(path, store_url, taxonomy_path, rejects_dir, reading).close()
+    integrity = {"strict": strict, "max_reject_share": max_reject_share,
+                 "wait_seconds": wait_seconds}  # fmt: skip
+    _load(path, store_url, taxonomy_path, rejects_dir, reading, **integrity).close()
     cli_users.record_load(store_url, path)

@@ -13,6 +13,7 @@ record reaches the rejects file or the store.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from graph_loader.readers.text import file_kind
 from graph_loader.readers.xes import read_xes
 from graph_loader.readers.xlsx import read_workbook
 from journey.errors import InputError
-from journey.validation import Validated
+from journey.rejection import Validated
 
 __all__ = [
     "ReadOptions",
@@ -127,4 +128,6 @@ def with_reader_rejects(validated: Validated, table: SourceTable) -> Validated:
         return validated
     rejects = pd.concat([table.rejects, validated.rejects], ignore_index=True)
     rejects = rejects.sort_values(LINE_COLUMN, kind="stable", ignore_index=True)
-    return Validated(valid=validated.valid, rejects=rejects, warnings=validated.warnings)
+    return dataclasses.replace(
+        validated, rejects=rejects, rows_in=validated.rows_in + len(table.rejects)
+    )

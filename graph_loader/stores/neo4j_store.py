@@ -11,6 +11,8 @@ and people it changed are rebuilt from the project's own event log
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -158,14 +160,35 @@ class Neo4jStore(Neo4jConnection):
         )
         return self._write("merge_lead_periods", _records(frame, LEAD_PERIODS.columns))
 
+    def loading(self, *, wait_seconds: float) -> AbstractContextManager[None]:
+        """No load lock: each batch is its own transaction, and there is no snapshot to go stale.
+
+        Two loads at once both land; this store does not serialise them.
+        """
+        return nullcontext()
+
+    def start_run(self, files: Sequence[LoadRecord]) -> int:
+        """Record a run as started: one :Load node per file, finished_at null; the run's id."""
+        rows = [
+            {
+                "source": f.source, "kind": f.kind, "mapping": f.mapping, "checksum": f.checksum,
+                "started_at": f.started_at, "finished_at": f.finished_at, "rows_in": f.rows_in,
+                "loaded": f.loaded, "rejected": f.rejected, "duplicates": f.duplicates,
+                "rejects_path": f.rejects_path,
+            }
+            for f in files
+        ]  # fmt: skip
+        return int(self._run("start_run", rows=rows)["run_id"].iloc[0])
+
+    def finish_run(self, run_id: int, finished_at: datetime) -> None:
+        """Mark every :Load node of run ``run_id`` finished."""
+        self._run("finish_run", run_id=run_id, finished_at=finished_at)
+
     def record_load(self, record: LoadRecord) -> None:
-        """Append a load's reconciliation to the load log (a :Load node)."""
-        self._run(
-            "insert_load", source=record.source, kind=record.kind,
-            started_at=record.started_at, finished_at=record.finished_at,
-            rows_in=record.rows_in, loaded=record.loaded, rejected=record.rejected,
-            rejects_path=record.rejects_path,
-        )  # fmt: skip
+        """Append a run of one file, started and (when ``finished_at`` is set) finished."""
+        run_id = self.start_run([record])
+        if record.finished_at is not None:
+            self.finish_run(run_id, record.finished_at)
 
     def finish_load(self) -> None:
         """Rebuild the journey chains and steps of the families and people the load changed.
@@ -340,7 +363,7 @@ class Neo4jStore(Neo4jConnection):
         return row["first"].to_native(), row["last"].to_native()
 
     def loads(self) -> pd.DataFrame:
-        """The load log, newest first."""
+        """The load log, one line per file of each run, newest first (finished_at null if not)."""
         return self._run("select_loads")
 
     # -- analysis results ---------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from itertools import repeat
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph_loader.stores import snapshot
+from graph_loader.stores import lock, snapshot
 from graph_loader.stores.frames import decode_frame, encode_frame
 from graph_loader.stores.sqlite_schema import (
     CONTACTS_KEY,
@@ -85,6 +85,18 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[dict[str, 
     return map(dict, map(zip, repeat(tuple(columns)), zip(*values, strict=True)))
 
 
+def _load_line(run_id: int, record: LoadRecord) -> dict[str, Any]:
+    """The named parameters of one load-log line."""
+    finished = record.finished_at.isoformat(timespec="seconds") if record.finished_at else None
+    return {
+        "run_id": run_id, "source": record.source, "kind": record.kind,
+        "mapping": record.mapping, "checksum": record.checksum,
+        "started_at": record.started_at.isoformat(timespec="seconds"), "finished_at": finished,
+        "rows_in": record.rows_in, "loaded": record.loaded, "rejected": record.rejected,
+        "duplicates": record.duplicates, "rejects_path": record.rejects_path,
+    }  # fmt: skip
+
+
 class SQLiteStore:
     """The embedded graph store: the contract's entities as tables in one SQLite file.
 
@@ -148,10 +160,14 @@ class SQLiteStore:
         return f"SQLiteStore({str(self.path)!r})"
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection inside BEGIN … COMMIT; any error rolls back."""
+    def _transaction(self, *, immediate: bool = False) -> Iterator[sqlite3.Connection]:
+        """This thread's connection inside BEGIN … COMMIT; any error rolls back.
+
+        ``immediate`` takes the write lock at BEGIN, so that what the
+        transaction reads cannot change before it writes.
+        """
         connection = self._db
-        connection.execute(_sql("begin"))
+        connection.execute(_sql("begin_immediate") if immediate else _sql("begin"))
         try:
             yield connection
             connection.execute(_sql("commit"))
@@ -169,7 +185,9 @@ class SQLiteStore:
                 before = connection.total_changes
                 connection.executemany(_sql(name), records)
                 if contacts and connection.total_changes != before:
-                    # The snapshot no longer matches the table (unchanged rows are skipped).
+                    # The snapshot no longer matches the table (unchanged rows are skipped):
+                    # a new contacts version tells every reader so, whatever it holds.
+                    connection.execute(_sql("bump_contacts_version"))
                     connection.execute(_sql("delete_snapshot"))
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: write failed ({error})") from None
@@ -203,31 +221,51 @@ class SQLiteStore:
         self._write("upsert_lead_period", _records(frame, LEAD_PERIODS.columns))
         return len(frame)
 
+    def loading(self, *, wait_seconds: float) -> AbstractContextManager[None]:
+        """Hold the store's load lock (``<file>.load-lock``) while a load writes.
+
+        A second load waits up to ``wait_seconds``, then raises StoreBusyError.
+        """
+        return lock.exclusive(self.path, name=self.url, wait_seconds=wait_seconds)
+
+    def start_run(self, files: Sequence[LoadRecord]) -> int:
+        """Record a run as started: one load-log line per file, finished_at NULL; the run's id."""
+        try:
+            with self._transaction(immediate=True) as connection:
+                run_id = int(connection.execute(_sql("next_run_id")).fetchone()[0])
+                connection.executemany(_sql("insert_load"), [_load_line(run_id, f) for f in files])
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot record the load ({error})") from None
+        return run_id
+
+    def finish_run(self, run_id: int, finished_at: datetime) -> None:
+        """Mark every file of run ``run_id`` finished."""
+        when = finished_at.isoformat(timespec="seconds")
+        try:
+            self._db.execute(_sql("finish_run"), {"run_id": run_id, "finished_at": when})
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot mark the load finished ({error})") from None
+
     def record_load(self, record: LoadRecord) -> None:
-        """Append a load's reconciliation line to the load log."""
-        self._db.execute(
-            _sql("insert_load"),
-            {
-                "source": record.source,
-                "kind": record.kind,
-                "started_at": record.started_at.isoformat(timespec="seconds"),
-                "finished_at": record.finished_at.isoformat(timespec="seconds"),
-                "rows_in": record.rows_in,
-                "loaded": record.loaded,
-                "rejected": record.rejected,
-                "rejects_path": record.rejects_path,
-            },
-        )
+        """Append a run of one file, started and (when ``finished_at`` is set) finished."""
+        run_id = self.start_run([record])
+        if record.finished_at is not None:
+            self.finish_run(run_id, record.finished_at)
 
     def finish_load(self) -> None:
-        """Add families named only by contacts; rebuild the agencies and the contacts snapshot."""
-        with self._transaction() as connection:
+        """Add families named only by contacts; rebuild the agencies and the contacts snapshot.
+
+        One write transaction, begun with the write lock: the snapshot is
+        built from the table as this transaction sees it and stamped with the
+        contacts version it mirrors, so a write by another process cannot
+        slip in between the read and the snapshot.
+        """
+        with self._transaction(immediate=True) as connection:
             connection.execute(_sql("add_families_from_contacts"))
             connection.execute(_sql("rebuild_agencies"))
-        if self._db.execute(_sql("get_snapshot_id")).fetchone() is not None:
-            return  # no contact changed since the snapshot was built
-        payload = snapshot.encode(self._table_contacts(list(CONTACT_COLUMNS)))
-        with self._transaction() as connection:
+            if connection.execute(_sql("get_snapshot_id")).fetchone() is not None:
+                return  # no contact changed since the snapshot was built
+            payload = snapshot.encode(self._table_contacts(list(CONTACT_COLUMNS)))
             connection.execute(_sql("delete_snapshot"))
             if payload is not None:
                 connection.execute(_sql("set_snapshot"), {"payload": payload})
@@ -243,11 +281,16 @@ class SQLiteStore:
         return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
 
     def _all_contacts(self, wanted: list[str]) -> pd.DataFrame:
-        """Every contact row: from the snapshot when it is current, else from the table."""
-        row = self._db.execute(_sql("get_snapshot")).fetchone()
-        if row is not None:
-            return snapshot.decode(row[0], wanted)
-        return self._table_contacts(wanted)
+        """Every contact row: from the snapshot when it is current, else from the table.
+
+        One read transaction: the snapshot's version check and the table
+        read see the same state of the file, whatever a load writes meanwhile.
+        """
+        with self._transaction():
+            row = self._db.execute(_sql("get_snapshot")).fetchone()
+            if row is not None:
+                return snapshot.decode(row[0], wanted)
+            return self._table_contacts(wanted)
 
     def _table_contacts(self, wanted: list[str]) -> pd.DataFrame:
         """Every contact row read from the table as one string per column.

@@ -22,6 +22,7 @@ from queries import query
 
 __all__ = [
     "SCHEMA_VERSION",
+    "MIGRATIONS",
     "CONTACTS_KEY",
     "CONTACTS_TABLE_COLUMNS",
     "NULLABLE_CONTACT_COLUMNS",
@@ -30,7 +31,10 @@ __all__ = [
     "ensure_schema",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Schema versions this release upgrades in place when it opens their file
+#: (see CHANGELOG.md#store-schema-versions).
+MIGRATIONS = frozenset({1})
 
 #: The contacts table's primary key, journey order: each family's journey is
 #: one contiguous range of the clustered index.
@@ -92,17 +96,66 @@ def configure(connection: sqlite3.Connection) -> None:
     connection.executescript(statement("configure_connection_script"))
 
 
+def _statements(script: str) -> list[str]:
+    r"""The statements of one of our scripts (so that each runs inside one transaction).
+
+    ``executescript`` would commit a pending transaction first.
+
+    Examples
+    --------
+    >>> _statements("-- a comment\nCREATE TABLE a (b);\nDROP TABLE a;\n")
+    ['-- a comment\nCREATE TABLE a (b);', 'DROP TABLE a;']
+    """
+    found, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    return found
+
+
+def _upgrade_statements(found: int) -> list[str]:
+    """The statements that upgrade a store of schema version ``found`` to :data:`SCHEMA_VERSION`."""
+    assert found == 1, found  # the one upgrade there is (MIGRATIONS)
+    return [
+        *_statements(statement("migrate_1_to_2_before_script")),
+        *_statements(statement("schema_script")),  # the new tables' definitions
+        *_statements(statement("migrate_1_to_2_after_script")),
+    ]
+
+
+def _migrate(connection: sqlite3.Connection, found: int) -> None:
+    """Upgrade a store file of schema version ``found`` in one transaction (a no-op if done)."""
+    connection.execute(statement("begin_immediate"))
+    try:
+        # Another process may have upgraded the file while this one waited for the lock.
+        row = connection.execute(statement("get_meta"), {"key": "schema_version"}).fetchone()
+        if row is not None and int(row[0]) == found:
+            for text in _upgrade_statements(found):
+                connection.execute(text)
+            connection.execute(
+                statement("set_meta"), {"key": "schema_version", "value": str(SCHEMA_VERSION)}
+            )
+        connection.execute(statement("commit"))
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute(statement("rollback"))
+        raise
+
+
 def ensure_schema(connection: sqlite3.Connection, path: Path) -> None:
     """Check the file is a journey store of this schema version, then add any missing table.
 
-    An empty file becomes a store of :data:`SCHEMA_VERSION`.
+    An empty file becomes a store of :data:`SCHEMA_VERSION`; a store of a
+    version in :data:`MIGRATIONS` is upgraded to it in place.
 
     Raises
     ------
     StoreError
         A SQLite file that is not a journey store.
     SchemaVersionError
-        A journey store of another schema version.
+        A journey store of another schema version, not upgradable.
     """
     tables = {row[0] for row in connection.execute(statement("table_names"))}
     if tables and "meta" not in tables:
@@ -110,7 +163,9 @@ def ensure_schema(connection: sqlite3.Connection, path: Path) -> None:
     if "meta" in tables:
         row = connection.execute(statement("get_meta"), {"key": "schema_version"}).fetchone()
         found = int(row[0]) if row else None
-        if found != SCHEMA_VERSION:
+        if found in MIGRATIONS:
+            _migrate(connection, found)
+        elif found != SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"{path}: store schema version {found}, this version of journey needs "
                 f"{SCHEMA_VERSION}; load your data into a new store file"

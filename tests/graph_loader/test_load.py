@@ -49,10 +49,13 @@ def test_every_row_is_loaded_or_rejected(folder, fresh_store, tmp_path):
     assert (people.rows_in, people.loaded, people.rejected) == (3, 2, 1)
     assert by_kind["families"].rejected == 0 and by_kind["families"].rejects_path is None
     assert contacts.line() == (
-        f"contacts.csv: rows in 6 / loaded 4 / rejected 2 (rejects: {contacts.rejects_path})"
+        "contacts.csv: rows in 6 = loaded 4 + rejected 2 + duplicates 0 "
+        f"(rejects: {contacts.rejects_path})"
     )
     loads = fresh_store.loads()
-    assert (loads["rows_in"] == loads["loaded"] + loads["rejected"]).all() and len(loads) == 3
+    assert (loads["rows_in"] == loads["loaded"] + loads["rejected"] + loads["duplicates"]).all()
+    assert len(loads) == 3 and loads["run_id"].tolist() == [1, 1, 1]
+    assert loads["finished_at"].notna().all()
 
 
 def test_loading_twice_leaves_identical_counts(folder, fresh_store, tmp_path):
@@ -115,3 +118,65 @@ def test_unknown_agency_warning_lists_names(folder, fresh_store, tmp_path):
     report = load_path(folder, fresh_store, rejects_dir=tmp_path)
     assert any("Kind Hearts Shop" in w for w in report.warnings)
     assert "Kind Hearts Shop" in fresh_store.agencies()["agency"].tolist()
+
+
+def test_exact_copies_are_duplicates_and_the_run_balances(folder, fresh_store, tmp_path):
+    copy = CONTACTS.splitlines()[1]
+    (folder / "contacts.csv").write_text(CONTACTS + copy + "\n" + copy + "\n")
+    report = load_path(folder, fresh_store, rejects_dir=tmp_path, max_reject_share=1)
+    contacts = {f.kind: f for f in report.files}["contacts"]
+    assert (contacts.rows_in, contacts.loaded, contacts.rejected, contacts.duplicates) == (
+        8, 4, 2, 2)  # fmt: skip
+    line = fresh_store.loads().query("kind == 'contacts'").iloc[0]
+    assert (line["rows_in"], line["loaded"], line["rejected"], line["duplicates"]) == (8, 4, 2, 2)
+    assert fresh_store.counts()["contact_rows"] == 4
+
+
+def test_a_run_records_each_files_checksum_and_a_reload_repeats_it(folder, fresh_store, tmp_path):
+    import hashlib
+
+    first = load_path(folder, fresh_store, rejects_dir=tmp_path, max_reject_share=1)
+    second = load_path(folder, fresh_store, rejects_dir=tmp_path, max_reject_share=1)
+    assert (first.run_id, second.run_id) == (1, 2)
+    loads = fresh_store.loads()
+    by_run = {run: group.set_index("kind")["checksum"] for run, group in loads.groupby("run_id")}
+    expected = hashlib.sha256((folder / "contacts.csv").read_bytes()).hexdigest()
+    assert by_run[1]["contacts"] == by_run[2]["contacts"] == expected
+    assert by_run[1].equals(by_run[2]) and loads["finished_at"].notna().all()
+
+
+def test_too_large_a_reject_share_is_reported_after_loading_the_valid_rows(folder, fresh_store,
+                                                                           tmp_path):  # fmt: skip
+    # contacts.csv rejects 2 of 6 rows (33%), people.csv 1 of 3.
+    report = load_path(folder, fresh_store, rejects_dir=tmp_path)
+    assert [f.kind for f in report.over_reject_share()] == ["people", "contacts"]
+    assert fresh_store.counts()["contact_rows"] == 4  # loaded all the same
+    assert (tmp_path / "contacts.rejects.csv").is_file()
+    relaxed = load_path(folder, fresh_store, rejects_dir=tmp_path, max_reject_share=0.34)
+    assert relaxed.over_reject_share() == []
+
+
+def test_a_contact_naming_another_family_than_people_csv_is_rejected(folder, fresh_store,
+                                                                     tmp_path):  # fmt: skip
+    (folder / "contacts.csv").write_text(CONTACTS + "c9,p3,F1,GP,appointment,2021-04-01,\n")
+    report = load_path(folder, fresh_store, rejects_dir=tmp_path, max_reject_share=1)
+    rejects = pd.read_csv({f.kind: f for f in report.files}["contacts"].rejects_path, dtype=str)
+    assert rejects.set_index("contact_id").loc["c9", "rule"] == "C112"
+    assert fresh_store.contacts()["family_id"][fresh_store.contacts()["person_id"] == "p3"].tolist(
+    ) == ["F2"]
+
+
+def test_strict_rejects_an_agency_the_taxonomy_lacks(folder, fresh_store, tmp_path):
+    (folder / "contacts.csv").write_text(CONTACTS + "c9,p1,F1,Kind Hearts Shop,visit,2021-04-01,\n")
+    report = load_path(folder, fresh_store, rejects_dir=tmp_path, strict=True, max_reject_share=1)
+    rejects = pd.read_csv({f.kind: f for f in report.files}["contacts"].rejects_path, dtype=str)
+    assert rejects.set_index("contact_id").loc["c9", "rule"] == "C114"
+    assert "Kind Hearts Shop" not in fresh_store.agencies()["agency"].tolist()
+
+
+def test_a_share_outside_0_to_1_is_refused(folder, fresh_store):
+    from journey.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="between 0 and 1"):
+        load_path(folder, fresh_store, max_reject_share=5)
+    assert fresh_store.counts()["loads"] == 0

@@ -248,17 +248,50 @@ def test_loads_page_shows_the_reconciliation_line(client):
     # write_population records 50 rows loaded and 2 rejected out of 52.
     assert body["loads"] == [
         {
+            "run_id": 1,
             "source": "contacts.csv",
             "kind": "contacts",
+            "mapping": None,
+            "checksum": None,
             "started_at": "2023-01-02T09:30:00",
             "finished_at": "2023-01-02T09:30:00",
             "rows_in": 52,
             "loaded": 50,
             "rejected": 2,
+            "duplicates": 0,
             "rejects_path": "rejects-contacts.csv",
             "reconciles": True,
+            "finished": True,
         }
     ]
+    assert body["unfinished_run"] is None
     html = client.get("/loads").get_data(as_text=True)
-    assert "<code>rejects-contacts.csv</code>" in html
-    assert '<td class="num">52</td><td class="num">50</td><td class="num">2</td>' in html
+    assert '<code title="rejects-contacts.csv">rejects-contacts.csv</code>' in html
+    assert (
+        '<td class="num">52</td><td class="num">50</td><td class="num">2</td><td class="num">0</td>'
+        in html
+    )
+    assert "did not finish" not in html and "not finished" not in html
+
+
+def test_loads_page_shows_an_unfinished_run_plainly(client, store):
+    from datetime import datetime
+
+    from journey.store import LoadRecord
+
+    started = datetime(2023, 2, 1, 8, 0)
+    run = store.start_run([LoadRecord("new/contacts.csv", started, None, rows_in=9, loaded=7,
+                                      rejected=1, duplicates=1, checksum="c0ffee" * 10 + "abcd")])
+    body = client.get("/loads.json").get_json()
+    assert body["unfinished_run"] == run == 2
+    assert (body["loads"][0]["finished"], body["loads"][0]["finished_at"]) == (False, None)
+    assert body["loads"][0]["reconciles"] and body["loads"][1]["finished"]
+    html = client.get("/loads").get_data(as_text=True)
+    notice = '<div class="notice" role="alert"><strong>The latest load (run 2) did not finish.'
+    assert notice in html
+    assert html.count('<strong class="warn-text">not finished</strong>') == 1
+    checksum = "c0ffee" * 10 + "abcd"
+    assert f'<code class="checksum" title="SHA-256 {checksum}">c0ffeec0ffee…</code>' in html
+    assert '<span class="tag warn">unfinished</span>' in html
+    store.finish_run(run, datetime(2023, 2, 1, 8, 5))
+    assert client.get("/loads.json").get_json()["unfinished_run"] is None

@@ -5,6 +5,8 @@ Every test runs against a live Neo4j (see ``tests/graph_loader/conftest.py``).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import pytest
 
@@ -163,8 +165,7 @@ def test_every_named_statement_explains_clean(neo4j_store):
     parameters = {"rows": [], "family_ids": [], "person_ids": [], "contact_ids": [], "key": "k",
                   "value": "v", "family_id": "F1", "person_id": "p1", "area": "A",
                   "name": "n"}  # fmt: skip
-    loads = {"source": "s", "kind": "contacts", "started_at": None, "finished_at": None,
-             "rows_in": 0, "loaded": 0, "rejected": 0, "rejects_path": None}  # fmt: skip
+    loads = {"run_id": 1, "finished_at": datetime(2024, 1, 1, 9)}
     problems = []
     with neo4j_store._driver.session(database=neo4j_store.database) as session:
         for name, text in named_queries("neo4j").items():
@@ -239,5 +240,9 @@ def test_a_killed_load_rerun_converges_to_a_clean_load(tmp_path, neo4j_store):
     killed.wait()
     partial = _shape(neo4j_store)
     assert 0 < partial.get("Contact", 0) < clean["Contact"]  # killed part-way through
+    assert partial["Load"] == clean["Load"]  # the run was recorded before its first write
     load_path(data, neo4j_store, rejects_dir=tmp_path)
     assert _shape(neo4j_store) == {**clean, "Load": clean["Load"] + partial.get("Load", 0)}
+    from graph_loader.runs import runs
+
+    assert [run.finished for run in runs(neo4j_store)] == [True, False]

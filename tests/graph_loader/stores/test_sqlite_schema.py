@@ -2,8 +2,10 @@
 
 ``data/store-v1.db.gz`` is a store of schema version 1 written by the store
 before its contacts columns were laid out in one place, by
-:func:`write_reference_store` below. Every later store must open it and read
-the same, and write the same store from the same input.
+:func:`write_reference_store` below; ``data/store-v2.db.gz`` the same store
+written at schema version 2 (load runs, the snapshot's contacts version).
+Every later store must open both and read the same, upgrade the first to
+the second, and write the second from the same input.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from tests.graph_loader.stores.test_store_contract import (
 )
 
 REFERENCE = Path(__file__).parent / "data" / "store-v1.db.gz"
+REFERENCE_V2 = Path(__file__).parent / "data" / "store-v2.db.gz"
 RESULT = pd.DataFrame(
     {"family_id": ["F1"], "eligible": [True], "first_eligible": pd.to_datetime(["2021-03-04"])}
 )
@@ -63,9 +66,17 @@ def write_reference_store(store: SQLiteStore) -> None:
 
 @pytest.fixture
 def reference(tmp_path) -> Path:
-    """A copy of the reference store (opening a store may add its WAL files beside it)."""
+    """A copy of the version 1 reference store (opening a store may add its WAL files beside it)."""
     path = tmp_path / "store-v1.db"
     path.write_bytes(gzip.decompress(REFERENCE.read_bytes()))
+    return path
+
+
+@pytest.fixture
+def reference_v2(tmp_path) -> Path:
+    """A copy of the version 2 reference store."""
+    path = tmp_path / "store-v2.db"
+    path.write_bytes(gzip.decompress(REFERENCE_V2.read_bytes()))
     return path
 
 
@@ -83,29 +94,57 @@ def _dump(path: Path) -> list[str]:
         db.close()
 
 
-def test_a_version_1_store_opens_and_reads_the_same(reference):
-    store = open_store(f"sqlite:///{reference}", create=False)
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_reference_store_opens_and_reads_the_same(reference, reference_v2, version):
+    path = reference if version == 1 else reference_v2
+    store = open_store(f"sqlite:///{path}", create=False)
     expected = CONTACTS.sort_values(list(CONTACTS_KEY)).reset_index(drop=True)
-    pd.testing.assert_frame_equal(store.contacts(), expected)  # from its snapshot
+    pd.testing.assert_frame_equal(store.contacts(), expected)  # snapshot or table
     pd.testing.assert_frame_equal(store._table_contacts(list(CONTACT_COLUMNS)), expected)
     assert store.people()["person_id"].tolist() == ["p1", "p2", "p3"]
     pd.testing.assert_frame_equal(store.families(), FAMILIES)
     pd.testing.assert_frame_equal(store.lead_periods(), PERIODS)
     loads = store.loads()
-    assert loads[["source", "rows_in", "loaded", "rejected"]].values.tolist() == [
-        ["contacts.csv", 6, 5, 1]
-    ]
+    assert loads[["run_id", "source", "rows_in", "loaded", "rejected", "duplicates"]].values.tolist(
+    ) == [[1, "contacts.csv", 6, 5, 1, 0]]
+    assert loads["finished_at"].tolist() == ["2024-01-01T09:01:00"]
     pd.testing.assert_frame_equal(store.result("eligibility"), RESULT)
     assert store.results_meta() == {"families": 2}
     store.close()
 
 
-def test_the_store_writes_what_version_1_wrote(reference, tmp_path):
+def test_a_version_1_store_is_upgraded_to_what_version_2_wrote(reference, reference_v2):
+    open_store(f"sqlite:///{reference}").close()
+    # The same tables, DDL text and rows; only the contacts version differs: the
+    # version 1 file never counted its writes (its snapshot was dropped instead).
+    counted = "INSERT INTO \"meta\" VALUES('contacts_version','1');"
+    assert _dump(reference) == [line for line in _dump(reference_v2) if line != counted]
+    with SQLiteStore(reference) as store:
+        assert store._db.execute("SELECT count(*) FROM contacts_snapshot").fetchone()[0] == 0
+        store.finish_load()  # the next load's end rebuilds the snapshot
+        assert store._db.execute("SELECT count(*) FROM contacts_snapshot").fetchone()[0] == 1
+
+
+def test_an_upgrade_groups_the_files_of_one_version_1_load_into_one_run(reference):
+    db = sqlite3.connect(reference)
+    db.execute(
+        "INSERT INTO loads (source, kind, started_at, finished_at, rows_in, loaded, rejected) "
+        "VALUES ('people.csv', 'people', '2024-01-01T09:00:00', '2024-01-01T09:00:30', 3, 3, 0), "
+        "('contacts.csv', 'contacts', '2024-02-01T09:00:00', '2024-02-01T09:00:30', 1, 1, 0)"
+    )
+    db.commit()
+    db.close()
+    with SQLiteStore(reference) as store:
+        loads = store.loads()
+    assert loads[["load_id", "run_id"]].values.tolist() == [[3, 3], [2, 1], [1, 1]]
+
+
+def test_the_store_writes_what_version_2_wrote(reference_v2, tmp_path):
     path = tmp_path / "now.db"
     with SQLiteStore(path) as store:
         write_reference_store(store)
-    assert _dump(path) == _dump(reference)  # the same DDL text, the same rows
-    with SQLiteStore(path) as now, SQLiteStore(reference) as before:
+    assert _dump(path) == _dump(reference_v2)  # the same DDL text, the same rows
+    with SQLiteStore(path) as now, SQLiteStore(reference_v2) as before:
         pd.testing.assert_frame_equal(now.contacts(), before.contacts())
         pd.testing.assert_frame_equal(now.result("eligibility"), before.result("eligibility"))
 

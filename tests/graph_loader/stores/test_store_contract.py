@@ -148,7 +148,33 @@ def test_load_log(store):
     now = datetime(2026, 1, 1, 12, 0)
     store.record_load(LoadRecord("in/contacts.csv", now, now, rows_in=10, loaded=8, rejected=2))
     loads = store.loads()
-    assert loads[["rows_in", "loaded", "rejected"]].values.tolist() == [[10, 8, 2]]
+    assert loads[["rows_in", "loaded", "rejected", "duplicates"]].values.tolist() == [[10, 8, 2, 0]]
+    assert loads["finished_at"].notna().all() and loads["run_id"].tolist() == [1]
+
+
+def test_a_run_is_unfinished_until_it_is_marked_finished(store):
+    from graph_loader.runs import runs
+
+    now = datetime(2026, 1, 1, 12, 0)
+    files = [
+        LoadRecord("in/families.csv", now, None, 2, 2, 0, kind="families", checksum="a" * 64),
+        LoadRecord("in/contacts.csv", now, None, rows_in=10, loaded=6, rejected=3, duplicates=1,
+                   rejects_path="contacts.rejects.csv", checksum="b" * 64, mapping="police.toml"),
+    ]  # fmt: skip
+    first = store.start_run(files)
+    second = store.start_run(files[1:])
+    assert second == first + 1
+    assert store.loads()["finished_at"].isna().all() and store.counts()["loads"] == 3
+    store.finish_run(first, datetime(2026, 1, 1, 12, 5))
+    newest, oldest = runs(store)
+    assert (newest.run_id, newest.finished, oldest.run_id, oldest.finished) == (
+        second, False, first, True)  # fmt: skip
+    assert oldest.files["source"].tolist() == ["in/families.csv", "in/contacts.csv"]
+    totals = [oldest.total(c) for c in ("rows_in", "loaded", "rejected", "duplicates")]
+    assert totals == [12, 8, 3, 1]
+    line = store.loads().iloc[0]
+    assert (line["mapping"], line["checksum"], line["rejects_path"]) == (
+        "police.toml", "b" * 64, "contacts.rejects.csv")  # fmt: skip
 
 
 def test_results_round_trip(store):
