@@ -94,7 +94,7 @@ def sniff_delimiter(header_line: str) -> str:
 def header_names(cells: list[str], source: str) -> list[str]:
     """The column names of a header: trimmed, empty ones named by position, none twice.
 
-    A source column called ``line`` is renamed ``line (source)``: ``line`` is
+    A source column called ``line`` is renamed ``input_line``: ``line`` is
     the reader's own column.
 
     Raises
@@ -105,7 +105,7 @@ def header_names(cells: list[str], source: str) -> list[str]:
     Examples
     --------
     >>> header_names([" contact_id", "", "line"], "a.csv")
-    ['contact_id', '(column 2)', 'line (source)']
+    ['contact_id', '(column 2)', 'input_line']
     >>> header_names(["a", "b", "a"], "a.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -116,7 +116,7 @@ def header_names(cells: list[str], source: str) -> list[str]:
     for number, cell in enumerate(cells, start=1):
         name = cell.strip(_SPACE_BOM) or f"(column {number})"
         if name == LINE_COLUMN:
-            name = f"{LINE_COLUMN} (source)"
+            name = f"input_{LINE_COLUMN}"
         if name in seen:
             raise InputError(
                 f"{source}: the header names column {name!r} twice "
@@ -175,8 +175,8 @@ class _Records:
         """Place a record that is not a plain one-line row; return the last line it used."""
         taken = lines.taken
         span = len(taken)
-        if not record or (len(record) == 1 and not record[0].strip()):
-            return start + span - 1  # a blank line
+        if not record or (len(record) == 1 and not "".join(taken).strip()):
+            return start + span - 1  # a blank line (a quoted empty field is a record)
         if span > 1 and (
             span > MAX_RECORD_LINES or _looks_like_records(taken[1:], self.delimiter, self.width)
         ):

@@ -104,7 +104,7 @@ def test_gzip_is_read_whatever_the_name(tmp_path):
 
 def test_a_source_column_named_line_is_kept_under_another_name(tmp_path):
     table = read_csv(write(tmp_path, "id,line\nc1,7\n"))
-    assert table.frame.to_dict("records") == [{"id": "c1", "line (source)": "7", "line": 2}]
+    assert table.frame.to_dict("records") == [{"id": "c1", "input_line": "7", "line": 2}]
 
 
 # -- defects --------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def test_a_nul_byte_rejects_the_row_with_c109(tmp_path, fresh_store):
     report = load_path(path, fresh_store, rejects_dir=tmp_path / "r")
     # Read back with the reader itself: pandas' own parser would cut the field at the NUL.
     rejects = read_csv(report.files[0].rejects_path).frame
-    assert rejects[["line (source)", "rule"]].values.tolist() == [["2", "C109"], ["3", "C109"]]
+    assert rejects[["input_line", "rule"]].values.tolist() == [["2", "C109"], ["3", "C109"]]
     assert rejects["person_id"].tolist() == ["P0000002\x009", "P0000002"]
     stored = fresh_store.contacts()
     assert stored[["contact_id", "person_id"]].values.tolist() == [["c3", "P0000002"]]

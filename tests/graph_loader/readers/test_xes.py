@@ -111,4 +111,4 @@ def test_an_attribute_over_1_mb_refuses_its_event(tmp_path, fresh_store):
     report = load_path(path, fresh_store, rejects_dir=tmp_path)
     assert [(f.rows_in, f.loaded, f.rejected) for f in report.files] == [(3, 2, 1)]
     refused = read_csv(report.files[0].rejects_path).frame  # the rejects file is CSV
-    assert refused[["line (source)", "rule"]].values.tolist() == [["15", "R105"]]
+    assert refused[["input_line", "rule"]].values.tolist() == [["15", "R105"]]
