@@ -155,8 +155,21 @@ class _Lines:
 
 
 def _looks_like_records(lines: list[str], delimiter: str, width: int) -> bool:
-    """Whether any of these lines holds a whole record's worth of delimiters."""
-    return width > 1 and any(line.count(delimiter) >= width - 1 for line in lines)
+    """Whether the lines a quoted field ran over hold a whole record's worth of delimiters.
+
+    Only the text inside the quote counts: every line after the first up to the
+    last, and the last one up to its closing quote (what follows that quote is
+    the rest of the record, not the field).
+
+    >>> _looks_like_records(['c2,School,x,1', 'c3,"a",1'], ",", 4)
+    True
+    >>> _looks_like_records(['break",,,'], ",", 4)
+    False
+    """
+    if width < 2 or not lines:
+        return False
+    inside = [*lines[:-1], lines[-1].split('"', 1)[0]]
+    return any(line.count(delimiter) >= width - 1 for line in inside)
 
 
 class _Records:

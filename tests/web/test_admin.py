@@ -67,7 +67,7 @@ def test_an_upload_is_loaded_and_reconciled_like_journey_load(app, admin_client,
                      token_page="/admin/uploads", content_type="multipart/form-data")  # fmt: skip
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
-    assert "new_contacts.csv: rows in 3 / loaded 2 / rejected 1" in page
+    assert "new_contacts.csv: rows in 3 = loaded 2 + rejected 1 + duplicates 0" in page
     assert store.counts()["contact_rows"] == before + 2
     link = re.search(r'href="(/admin/uploads/[^"]+/rejects/[^"]+)"', page).group(1)
     rejects = admin_client.get(link)

@@ -165,6 +165,13 @@ def test_a_quoted_field_over_many_lines_that_are_not_records_is_kept(tmp_path):
     assert table.rejects.empty
 
 
+def test_a_quoted_line_break_before_the_rest_of_the_record_is_one_record(tmp_path):
+    # the line closing the quote carries every other field: it is the record's end, not a record
+    table = read_csv(write(tmp_path, 'id,agency,type,when\n"line\nbreak",GP,visit,2021-01-04\n'))
+    assert rows(table) == [["line\nbreak", "GP", "visit", "2021-01-04", 2]]
+    assert table.rejects.empty and table.rows_in == 1
+
+
 def test_too_many_or_too_few_fields_are_refused_with_r102(tmp_path):
     table = read_csv(write(tmp_path, "a,b,c\n1,2,3\n1,2\n1,2,3,4\n,,\n"))
     assert rows(table) == [["1", "2", "3", 2], ["", "", "", 5]]
