@@ -94,6 +94,19 @@ def add(name: str, role: str, store_url: str | None, password_stdin: bool) -> No
         user = accounts.add_user(name, role, _password(password_stdin))
         _record(audit, "user-add", f"{user.name} ({user.role})")
     click.echo(f"added {user.name} ({user.role}: {ROLE_DESCRIPTIONS[user.role]})")
+    _say_where_accounts_live(store_url)
+
+
+def _say_where_accounts_live(store_url: str | None) -> None:
+    """A Neo4j store's accounts are in a side file: say which, so `serve` is run beside it."""
+    from graph_loader.accounts import accounts_path
+    from graph_loader.stores import default_store_url
+
+    url = store_url or default_store_url()
+    if not url.startswith("sqlite:///"):
+        where = accounts_path(url).resolve()
+        click.echo(f"accounts of {url} are kept in {where}; serve from that folder or set "
+                   "JOURNEY_ACCOUNTS to it")  # fmt: skip
 
 
 @users.command("list")

@@ -89,3 +89,16 @@ def test_the_readme_names_every_users_command_and_option():
         options = {o for p in command.params for o in p.opts if o.startswith("--")}
         shown = set(re.findall(r"--[a-z-]+", usage.group(0))) | {"--store"}
         assert options <= shown, (name, options - shown)
+
+
+def test_a_neo4j_stores_accounts_go_to_the_side_file_the_command_names(tmp_path, monkeypatch):
+    side = tmp_path / "side-accounts.db"
+    monkeypatch.setenv("JOURNEY_ACCOUNTS", str(side))
+    # no server is needed: the accounts of a Neo4j store never touch the graph
+    added = journey("users", "add", "ann", "--role", "admin", "--store", "bolt://127.0.0.1:9",
+                    "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert f"are kept in {side.resolve()}" in added.output
+    accounts, _ = open_accounts("bolt://127.0.0.1:9")
+    assert accounts.sign_in("ann", PASSWORD).ok
+    accounts.close()
