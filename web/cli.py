@@ -170,7 +170,7 @@ def _analyse(store, out_dir: str | None, options: dict[str, Any], evidence: bool
     run = analysis.analyse_store(store, **options)
     if out_dir:
         written = outputs.write_outputs(run, out_dir, evidence=evidence)
-        click.echo(f"wrote {len(written)} files to {out_dir}/")
+        click.echo(f"wrote {len(written)} files to {str(out_dir).rstrip('/')}/")
     click.echo(run.headline() + f" ({time.perf_counter() - started:.1f}s)")
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import select
 import socket
 import threading
 
 from flask import Flask
+from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
 from journey.errors import JourneyError
@@ -73,10 +75,14 @@ class BackgroundServer:
     ``url`` is ``http://host:port`` with the port the system chose.
     """
 
+    #: How long the loop waits on its sockets before looking at the stop flag.
+    POLL_SECONDS = 0.1
+
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 4):
         self.server = make_server(app, host=host, port=port, threads=threads)
         self.url = f"http://{host}:{self.server.effective_port}"
-        self._thread = threading.Thread(target=self.server.run, name="journey-server", daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="journey-server", daemon=True)
 
     def __enter__(self) -> BackgroundServer:
         self._thread.start()
@@ -85,20 +91,30 @@ class BackgroundServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def stop(self) -> None:
-        """Close every connection from inside the server's own loop, then stop its workers."""
-        server = self.server
+    def _run(self) -> None:
+        """The server's loop, which also closes every socket when asked to stop.
 
-        def close_all() -> None:
-            # Closing sockets from another thread while the loop polls them races
-            # (EBADF); the trigger runs this inside the loop, which then ends.
-            for channel in list(server._map.values()):
+        Sockets are only ever closed by the thread that polls them: closing
+        them from another thread races the poll (EBADF), and so can waking
+        the loop through waitress's trigger, whose pipe closes with the rest.
+        """
+        server = self.server
+        channels = server._map
+        use_poll = server.adj.asyncore_use_poll
+        poll = wasyncore.poll2 if use_poll and hasattr(select, "poll") else wasyncore.poll
+        try:
+            while channels and not self._stopping.is_set():
+                poll(self.POLL_SECONDS, channels)
+        finally:
+            for channel in list(channels.values()):
                 channel.close()
 
+    def stop(self) -> None:
+        """Ask the loop to close every connection and end, then stop the workers."""
+        self._stopping.set()
         if self._thread.is_alive():
-            server.trigger.pull_trigger(close_all)
             self._thread.join(timeout=10)
-        server.task_dispatcher.shutdown()
+        self.server.task_dispatcher.shutdown()
 
 
 # The stored results the pages read.
