@@ -17,8 +17,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+# `make demo PORT=5077 HOST=0.0.0.0` serves elsewhere; the port is checked before anything is generated.
+PORT ?= 5000
+HOST ?= 127.0.0.1
 demo: $(STAMP)
-	$(BIN)/journey demo
+	$(BIN)/journey demo --port $(PORT) --host $(HOST)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check journey graph_loader web queries tests bench

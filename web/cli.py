@@ -308,6 +308,19 @@ def analyse(
         store.close()
 
 
+def _open_store_or_suggest_demo(store_url: str | None):
+    """Open an existing store; when it is missing but the demo's is here, say how to serve that."""
+    from journey.errors import StoreError
+
+    try:
+        return _open_store(store_url, create=False)
+    except StoreError as error:
+        demo_file = Path(DEMO_STORE.removeprefix("sqlite:///"))
+        if store_url == DEMO_STORE or not demo_file.is_file():
+            raise
+        raise StoreError(f"{error} (the demo's store is here: --store {DEMO_STORE})") from None
+
+
 @cli.command()
 @store_option()
 @host_option
@@ -322,7 +335,7 @@ def serve(store_url: str | None, host: str, port: int, **options: Any) -> None:
     Example:
       journey serve --store sqlite:///journey.db --port 8080
     """
-    store = _open_store(store_url, create=False)
+    store = _open_store_or_suggest_demo(store_url)
     try:
         cli_loads.check_latest_run(store, strict=False)
         cli_serve.serve_store(store, host, port, **options)
@@ -355,6 +368,10 @@ def demo(
     Example:
       journey demo --families 500 --no-serve
     """
+    if not no_serve:
+        from web.server import check_address
+
+        check_address(host, port)  # a taken port is said before minutes of work, not after
     ctx = click.get_current_context()
     ctx.invoke(generate, families=families, seed=seed, out_dir=data_dir)
     store = _load(data_dir, store_url, None, str(Path(data_dir) / "rejects"))

@@ -157,8 +157,10 @@ def serve_store(
         Outside demo mode: no (or a short) ``JOURNEY_SECRET_KEY``, or no admin.
     """
     from web.app import create_app
+    from web.server import check_address
     from web.server import serve as run_server
 
+    check_address(host, port)  # before anything says "serving"
     config = _config(host, allowed_hosts, behind_proxy, demo)
     if not demo:
         _check_admin(store.url)

@@ -13,7 +13,7 @@ from waitress.server import BaseWSGIServer, create_server
 
 from journey.errors import JourneyError
 
-__all__ = ["make_server", "serve", "warm_up", "BackgroundServer", "ServeError"]
+__all__ = ["make_server", "serve", "check_address", "warm_up", "BackgroundServer", "ServeError"]
 
 
 class ServeError(JourneyError):
@@ -30,7 +30,7 @@ def make_server(
     return create_server(app, host=host, port=port, threads=threads, ident="journey")
 
 
-def _check_address(host: str, port: int) -> None:
+def check_address(host: str, port: int) -> None:
     """Refuse a taken or foreign address up front: waitress leaks its sockets when binding fails."""
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
@@ -57,7 +57,7 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 
     threads : int, default 4
         Worker threads.
     """
-    _check_address(host, port)
+    check_address(host, port)
     server = make_server(app, host=host, port=port, threads=threads)
     warm_up(app)
     try:

@@ -120,3 +120,44 @@ def test_the_readme_notebook_example_runs(tmp_path, monkeypatch):
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
     assert len(namespace["family"].uncoordinated.contacts) > 0
     assert namespace["run"].frames["family_summary"]["family_id"].nunique() >= 55
+
+
+def test_a_taken_port_is_refused_before_the_demo_generates_anything(tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["demo", "--families", "20", "--port", str(port)])
+    assert result.exit_code != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "serving" not in result.output
+    assert not (tmp_path / "demo-data").exists() and not (tmp_path / "journey-demo.db").exists()
+
+
+def test_serve_with_a_missing_store_suggests_the_demos_when_it_is_here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JOURNEY_STORE", raising=False)
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code != 0 and "no such store" in result.output
+    assert "--store sqlite:///journey-demo.db" not in result.output
+    store = open_store("sqlite:///journey-demo.db")  # an (empty) demo store appears
+    store.close()
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code != 0 and "no such store" in result.output
+    assert "the demo's store is here: --store sqlite:///journey-demo.db" in result.output
+
+
+def test_make_demo_passes_its_port_and_host_on():
+    import shutil
+    import subprocess
+
+    make = shutil.which("make")
+    assert make, "the two set-up commands need make"
+    plan = subprocess.run(  # noqa: S603 -- a fixed command: what `make demo` would run
+        [make, "-n", "-C", str(README.parent), "demo", "PORT=5077", "HOST=0.0.0.0"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert "journey demo --port 5077 --host 0.0.0.0" in plan
