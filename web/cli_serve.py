@@ -160,7 +160,6 @@ def serve_store(
     from web.server import check_address
     from web.server import serve as run_server
 
-    check_address(host, port)  # before anything says "serving"
     config = _config(host, allowed_hosts, behind_proxy, demo)
     if not demo:
         _check_admin(store.url)
@@ -174,5 +173,6 @@ def serve_store(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s: %(message)s")
     logging.getLogger("waitress").setLevel(logging.WARNING)
+    check_address(host, port)  # before anything says "serving"
     click.echo(f"serving {store.url} on http://{host}:{port}/ (Ctrl+C to stop)")
     run_server(app, host=host, port=port)
