@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-__all__ = ["ARGS", "CHROMIUM", "BrowserLog", "browser"]
+__all__ = ["ARGS", "CHROMIUM", "BrowserLog", "browser", "unavailable"]
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, and nothing that would make Chromium itself reach the network.
@@ -36,7 +36,8 @@ ARGS = (
 )
 
 
-def _unavailable(reason: str) -> NoReturn:
+def unavailable(reason: str) -> NoReturn:
+    """Skip the test for ``reason``, or fail it when CI asks for the browser tests to run."""
     if os.environ.get("JOURNEY_REQUIRE_BROWSER") == "1":
         pytest.fail(f"JOURNEY_REQUIRE_BROWSER=1 but {reason}")
     pytest.skip(reason)
@@ -46,11 +47,11 @@ def _unavailable(reason: str) -> NoReturn:
 def browser():
     """Debian's Chromium, headless, launched once for every browser test of the session."""
     if not Path(CHROMIUM).exists():
-        _unavailable(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+        unavailable(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
     try:
         from playwright import sync_api
     except ImportError:
-        _unavailable("the playwright package is not installed")
+        unavailable("the playwright package is not installed")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=list(ARGS))
         yield chromium

@@ -10,7 +10,7 @@ from hypothesis import settings
 from graph_loader.stores import open_store
 
 # The session's one Chromium (``browser``) for the browser tests of every layer.
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.accessibility"]
 
 # Timing is for benchmarks, not tests: a loaded 2-core CI machine must not fail
 # a property because one example was slow.
