@@ -12,13 +12,14 @@ turns: each holds the store's load lock while it writes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from graph_loader.defaults import BATCH_ROWS, DEFAULT_MAX_REJECT_SHARE, DEFAULT_WAIT_SECONDS
+from graph_loader.incremental import classify
 from graph_loader.readers import ReadOptions, read_source, with_reader_rejects
 from graph_loader.rejects import write_rejects
 from graph_loader.runs import checksum
@@ -48,6 +49,8 @@ class FileReport:
     rejects_path: Path | None
     duplicates: int = 0
     checksum: str | None = None
+    updated: int = 0
+    """Of the ``loaded`` rows, how many replaced a stored row with different content."""
 
     @property
     def reject_share(self) -> float:
@@ -61,9 +64,13 @@ class FileReport:
         --------
         >>> FileReport(Path("in/contacts.csv"), "contacts", 6, 3, 2, None, 1).line()
         'contacts.csv: rows in 6 = loaded 3 + rejected 2 + duplicates 1'
+        >>> FileReport(Path("in/contacts.csv"), "contacts", 6, 3, 0, None, 3, updated=1).line()
+        'contacts.csv: rows in 6 = loaded 3 (new 2, updated 1) + rejected 0 + duplicates 3'
         """
+        changes = f" (new {self.loaded - self.updated:,}, updated {self.updated:,})"
         text = (
-            f"{self.path.name}: rows in {self.rows_in:,} = loaded {self.loaded:,} + "
+            f"{self.path.name}: rows in {self.rows_in:,} = loaded {self.loaded:,}"
+            f"{changes if self.updated else ''} + "
             f"rejected {self.rejected:,} + duplicates {self.duplicates:,}"
         )
         return text + (f" (rejects: {self.rejects_path})" if self.rejects_path else "")
@@ -77,6 +84,8 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
     run_id: int | None = None
     max_reject_share: float = DEFAULT_MAX_REJECT_SHARE
+    touched_families: tuple[str, ...] = ()
+    """The families whose contacts this load added or changed (marked in the store)."""
 
     @property
     def rejected(self) -> int:
@@ -139,11 +148,27 @@ def _validate(
     return checked, periods
 
 
-def _file_report(kind: str, source: Path, validated: Validated, rejects_dir: Path) -> FileReport:
+def _against_store(contacts: Validated, store: Store) -> tuple[Validated, int, tuple[str, ...]]:
+    """The contacts still to write (new or changed against the store), the updates, the families.
+
+    Rows already stored with the same content join the duplicates (see
+    :mod:`graph_loader.incremental`). An empty store is not read.
+    """
+    existing = store.contacts() if store.counts()["contact_rows"] else contacts.valid.iloc[:0]
+    changes = classify(contacts.valid, existing)
+    duplicates = contacts.duplicates + changes.unchanged
+    kept = replace(contacts, valid=changes.write, duplicates=duplicates)
+    return kept, changes.updated, changes.touched_families
+
+
+def _file_report(
+    kind: str, source: Path, validated: Validated, rejects_dir: Path, updated: int = 0
+) -> FileReport:
     report = FileReport(
         path=source, kind=kind, rows_in=validated.rows_in, loaded=validated.loaded,
         rejected=len(validated.rejects), duplicates=validated.duplicates,
         rejects_path=write_rejects(validated, source, rejects_dir), checksum=checksum(source),
+        updated=updated,
     )  # fmt: skip
     assert report.rows_in == report.loaded + report.rejected + report.duplicates
     return report
@@ -153,7 +178,7 @@ def _record(report: FileReport, started: datetime) -> LoadRecord:
     return LoadRecord(
         source=str(report.path), kind=report.kind, started_at=started, finished_at=None,
         rows_in=report.rows_in, loaded=report.loaded, rejected=report.rejected,
-        duplicates=report.duplicates, checksum=report.checksum,
+        duplicates=report.duplicates, checksum=report.checksum, updated=report.updated,
         rejects_path=str(report.rejects_path) if report.rejects_path else None,
     )  # fmt: skip
 
@@ -221,13 +246,21 @@ def load_path(
     checked, periods = _validate(raw, inputs, taxonomy, strict)
     report = LoadReport(max_reject_share=max_reject_share)
     for kind, validated in checked.items():
-        validated = checked[kind] = with_reader_rejects(validated, tables[kind])
-        report.files.append(_file_report(kind, inputs[kind], validated, rejects_dir))
-        report.warnings.extend(tables[kind].warnings + validated.warnings)
+        checked[kind] = with_reader_rejects(validated, tables[kind])
+        report.warnings.extend(tables[kind].warnings + checked[kind].warnings)
     writers = {"families": store.write_families, "people": store.write_people,
                "contacts": store.write_contacts}  # fmt: skip
     with store.loading(wait_seconds=wait_seconds):
+        # Compared with the store under its load lock: no other load changes it meanwhile.
+        checked["contacts"], updated, report.touched_families = _against_store(
+            checked["contacts"], store
+        )
+        for kind, validated in checked.items():
+            changed = updated if kind == "contacts" else 0
+            report.files.append(_file_report(kind, inputs[kind], validated, rejects_dir, changed))
         report.run_id = store.start_run([_record(f, started) for f in report.files])
+        # Marked before the writes: a load killed mid-way and re-run still marks them.
+        store.mark_touched(report.touched_families)
         for kind, validated in checked.items():
             name = inputs[kind].name
             _in_batches(validated.valid, writers[kind], name, progress, batch_rows)

@@ -23,6 +23,9 @@ __all__ = ["Store", "LoadRecord", "ContactFilter"]
 class LoadRecord:
     """One input file of a load run: ``rows_in == loaded + rejected + duplicates``.
 
+    ``loaded`` counts the rows written, new or ``updated`` (a later extract's
+    changed row); ``duplicates`` the exact copies and the rows already stored unchanged.
+
     ``finished_at`` is None while the run is unfinished (still writing, or
     stopped before its end); ``checksum`` is the SHA-256 of the file's bytes;
     ``mapping`` names the column mapping the file was read with, if any.
@@ -39,6 +42,8 @@ class LoadRecord:
     duplicates: int = 0
     checksum: str | None = None
     mapping: str | None = None
+    updated: int = 0
+    """How many of the ``loaded`` rows replaced a stored row with different content."""
 
 
 @dataclass(frozen=True)
@@ -127,8 +132,18 @@ class Store(Protocol):
 
         Columns: load_id, run_id, source, kind, mapping, checksum, started_at,
         finished_at (null while the run is unfinished), rows_in, loaded,
-        rejected, duplicates, rejects_path.
+        rejected, duplicates, rejects_path, updated (of the loaded, how many
+        replaced a stored row with different content).
         """
+
+    def mark_touched(self, family_ids: Sequence[str]) -> None:
+        """Mark families whose contacts a load added or changed (kept until analysed)."""
+
+    def touched_families(self) -> list[str]:
+        """The families marked touched since the last analyse, sorted."""
+
+    def clear_touched(self, family_ids: Sequence[str]) -> None:
+        """Unmark families once their results are refreshed."""
 
     # -- analysis results ---------------------------------------------------
     def save_results(self, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:

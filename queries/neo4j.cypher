@@ -180,7 +180,7 @@ WITH run_id, last_id, i, $rows[i] AS row
 CREATE (:Load {id: last_id + i + 1, run_id: run_id, source: row.source, kind: row.kind,
                mapping: row.mapping, checksum: row.checksum, started_at: row.started_at,
                finished_at: row.finished_at, rows_in: row.rows_in, loaded: row.loaded,
-               rejected: row.rejected, duplicates: row.duplicates,
+               rejected: row.rejected, duplicates: row.duplicates, updated: row.updated,
                rejects_path: row.rejects_path})
 RETURN DISTINCT run_id
 
@@ -347,8 +347,21 @@ RETURN l.id AS load_id, coalesce(l.run_id, l.id) AS run_id, l.source AS source,
        l.kind AS kind, l.mapping AS mapping, l.checksum AS checksum,
        toString(l.started_at) AS started_at, toString(l.finished_at) AS finished_at,
        l.rows_in AS rows_in, l.loaded AS loaded, l.rejected AS rejected,
-       coalesce(l.duplicates, 0) AS duplicates, l.rejects_path AS rejects_path
+       coalesce(l.duplicates, 0) AS duplicates, l.rejects_path AS rejects_path,
+       coalesce(l.updated, 0) AS updated
 ORDER BY load_id DESC
+
+// name: mark_touched
+// Families whose contacts a load added or changed since the last `journey analyse`.
+UNWIND $rows AS row
+MERGE (:Touched {family_id: row.family_id})
+
+// name: select_touched
+MATCH (t:Touched) RETURN t.family_id AS family_id ORDER BY family_id
+
+// name: clear_touched
+UNWIND $rows AS row
+MATCH (t:Touched {family_id: row.family_id}) DELETE t
 
 // -- analysis results --------------------------------------------------------
 

@@ -78,6 +78,16 @@ CREATE TABLE IF NOT EXISTS loads (
     CHECK (rows_in = loaded + rejected + duplicates)
 );
 CREATE INDEX IF NOT EXISTS loads_run ON loads (run_id);
+-- How many of a load-log line's loaded rows replaced a stored row with different
+-- content (an incremental load's updates); no line here means none.
+CREATE TABLE IF NOT EXISTS load_updates (
+    load_id INTEGER PRIMARY KEY REFERENCES loads (load_id),
+    updated INTEGER NOT NULL
+);
+-- Families whose contacts a load added or changed since the last `journey analyse`.
+CREATE TABLE IF NOT EXISTS touched_families (
+    family_id TEXT PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS results (
     name    TEXT PRIMARY KEY,
     payload TEXT NOT NULL
@@ -166,6 +176,20 @@ INSERT INTO loads (run_id, source, kind, mapping, checksum, started_at, finished
                    loaded, rejected, duplicates, rejects_path)
 VALUES (:run_id, :source, :kind, :mapping, :checksum, :started_at, :finished_at, :rows_in,
         :loaded, :rejected, :duplicates, :rejects_path);
+
+-- name: insert_load_update
+INSERT INTO load_updates (load_id, updated)
+SELECT load_id, :updated FROM loads
+WHERE run_id = :run_id AND source = :source AND kind = :kind;
+
+-- name: mark_touched
+INSERT OR IGNORE INTO touched_families (family_id) VALUES (:family_id);
+
+-- name: select_touched
+SELECT family_id FROM touched_families ORDER BY family_id;
+
+-- name: clear_touched
+DELETE FROM touched_families WHERE family_id = :family_id;
 
 -- name: finish_run
 UPDATE loads SET finished_at = :finished_at WHERE run_id = :run_id;
@@ -284,9 +308,11 @@ SELECT count(*) FROM loads;
 SELECT (SELECT min(occurred_at) FROM contacts), (SELECT max(occurred_at) FROM contacts);
 
 -- name: select_loads
-SELECT load_id, run_id, source, kind, mapping, checksum, started_at, finished_at, rows_in,
-       loaded, rejected, duplicates, rejects_path
-FROM loads ORDER BY load_id DESC;
+SELECT l.load_id, l.run_id, l.source, l.kind, l.mapping, l.checksum, l.started_at,
+       l.finished_at, l.rows_in, l.loaded, l.rejected, l.duplicates, l.rejects_path,
+       coalesce(u.updated, 0) AS updated
+FROM loads AS l LEFT JOIN load_updates AS u ON u.load_id = l.load_id
+ORDER BY l.load_id DESC;
 
 -- name: delete_results
 DELETE FROM results;

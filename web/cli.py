@@ -164,14 +164,16 @@ def _load(
 
 
 def _analyse(store, out_dir: str | None, options: dict[str, Any], evidence: bool = False) -> None:
-    from journey import analysis, outputs
+    from journey import outputs, refresh
 
     started = time.perf_counter()
-    run = analysis.analyse_store(store, **options)
+    refreshed = refresh.refresh_store(store, **options)
+    run = refreshed.run
     if out_dir:
         written = outputs.write_outputs(run, out_dir, evidence=evidence)
         click.echo(f"wrote {len(written)} files to {str(out_dir).rstrip('/')}/")
     click.echo(run.headline() + f" ({time.perf_counter() - started:.1f}s)")
+    click.echo(refreshed.line())
 
 
 class IndicatorSetOption(click.Option):

@@ -174,7 +174,7 @@ class Neo4jStore(Neo4jConnection):
                 "source": f.source, "kind": f.kind, "mapping": f.mapping, "checksum": f.checksum,
                 "started_at": f.started_at, "finished_at": f.finished_at, "rows_in": f.rows_in,
                 "loaded": f.loaded, "rejected": f.rejected, "duplicates": f.duplicates,
-                "rejects_path": f.rejects_path,
+                "rejects_path": f.rejects_path, "updated": f.updated,
             }
             for f in files
         ]  # fmt: skip
@@ -189,6 +189,19 @@ class Neo4jStore(Neo4jConnection):
         run_id = self.start_run([record])
         if record.finished_at is not None:
             self.finish_run(run_id, record.finished_at)
+
+    def mark_touched(self, family_ids: Sequence[str]) -> None:
+        """Mark families whose contacts a load added or changed (kept until analysed)."""
+        self._write("mark_touched", [{"family_id": f} for f in family_ids])
+
+    def touched_families(self) -> list[str]:
+        """The families marked touched since the last analyse, sorted."""
+        found = self._run("select_touched")
+        return found["family_id"].tolist() if "family_id" in found else []
+
+    def clear_touched(self, family_ids: Sequence[str]) -> None:
+        """Unmark families once their results are refreshed."""
+        self._write("clear_touched", [{"family_id": f} for f in family_ids])
 
     def finish_load(self) -> None:
         """Rebuild the journey chains and steps of the families and people the load changed.

@@ -234,6 +234,10 @@ class SQLiteStore:
             with self._transaction(immediate=True) as connection:
                 run_id = int(connection.execute(_sql("next_run_id")).fetchone()[0])
                 connection.executemany(_sql("insert_load"), [_load_line(run_id, f) for f in files])
+                connection.executemany(_sql("insert_load_update"), [
+                    {"run_id": run_id, "source": f.source, "kind": f.kind, "updated": f.updated}
+                    for f in files if f.updated
+                ])  # fmt: skip
         except sqlite3.Error as error:
             raise StoreError(f"{self.path}: cannot record the load ({error})") from None
         return run_id
@@ -251,6 +255,18 @@ class SQLiteStore:
         run_id = self.start_run([record])
         if record.finished_at is not None:
             self.finish_run(run_id, record.finished_at)
+
+    def mark_touched(self, family_ids: Sequence[str]) -> None:
+        """Mark families whose contacts a load added or changed (kept until analysed)."""
+        self._write("mark_touched", ({"family_id": f} for f in family_ids))
+
+    def touched_families(self) -> list[str]:
+        """The families marked touched since the last analyse, sorted."""
+        return [row[0] for row in self._db.execute(_sql("select_touched"))]
+
+    def clear_touched(self, family_ids: Sequence[str]) -> None:
+        """Unmark families once their results are refreshed."""
+        self._write("clear_touched", ({"family_id": f} for f in family_ids))
 
     def finish_load(self) -> None:
         """Add families named only by contacts; rebuild the agencies and the contacts snapshot.

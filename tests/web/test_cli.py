@@ -217,6 +217,22 @@ def loaded_store(runner, tmp_path):
     return store
 
 
+def test_analyse_says_how_many_touched_families_it_refreshed(runner, tmp_path, loaded_store):
+    from graph_loader.stores import open_store
+
+    with open_store(loaded_store) as store:
+        families = len(store.touched_families())
+    assert families > 0  # the load marked every family it added
+    first = runner.invoke(cli, ["analyse", "--store", loaded_store])
+    assert first.exit_code == 0, first.output
+    noun = "family" if families == 1 else "families"
+    assert first.output.splitlines()[-1] == (
+        f"refreshed the results of {families} {noun} touched by loads since the last analyse"
+    )
+    again = runner.invoke(cli, ["analyse", "--store", loaded_store]).output.splitlines()[-1]
+    assert again.startswith("refreshed the results of 0 families")
+
+
 LOCAL_SET = """
 [indicator_sets.local2024]
 label = "A council's own set"

@@ -211,3 +211,22 @@ def test_unknown_columns_are_refused(store):
 
     with pytest.raises(StoreError, match="not contact columns: nickname"):
         store.contacts(columns=["contact_id", "nickname"])
+
+
+def test_touched_families_are_marked_until_cleared(store):
+    assert store.touched_families() == []
+    store.mark_touched(["F2", "F1"])
+    store.mark_touched(["F1"])  # marking twice keeps one mark
+    assert store.touched_families() == ["F1", "F2"]
+    store.clear_touched(["F1"])
+    assert store.touched_families() == ["F2"]
+
+
+def test_the_load_log_keeps_each_file_s_updates(store):
+    when = datetime(2024, 1, 1, 9, 0)
+    store.record_load(LoadRecord("a.csv", when, when, rows_in=5, loaded=3, rejected=0,
+                                 duplicates=2, updated=1))  # fmt: skip
+    store.record_load(LoadRecord("b.csv", when, when, rows_in=1, loaded=1, rejected=0))
+    log = store.loads().sort_values("load_id")
+    expected = [["a.csv", 3, 1], ["b.csv", 1, 0]]
+    assert log[["source", "loaded", "updated"]].values.tolist() == expected
