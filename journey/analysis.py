@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from journey import high_contact, indicators, intervention, pathways, uncoordinated
+from journey import cohorts, high_contact, indicators, intervention, pathways, uncoordinated
 from journey.contract import ANALYSED_CONTACT_COLUMNS, LEAD_PERIODS, PEOPLE
 from journey.errors import InputError
 from journey.event_log import PreparedContacts, prepare
@@ -108,6 +108,17 @@ def _population_points(
     )  # fmt: skip
 
 
+def _cohort_points(inputs: AnalysisInputs, done: dict) -> pd.DataFrame:
+    groups = cohorts.cohort_families(
+        inputs.contacts.frame["family_id"].unique(),
+        done["high_contact"].families, done["eligibility"].families,
+    )  # fmt: skip
+    return cohorts.cohort_intervention(
+        inputs.contacts.frame, groups, taxonomy=inputs.taxonomy,
+        journeys=inputs.contacts.agency_journeys,
+    )  # fmt: skip
+
+
 def _escalated(inputs: AnalysisInputs, _: dict) -> list[str]:
     frame = inputs.contacts.frame
     return sorted(set(frame.loc[inputs.taxonomy.is_escalation(frame), "family_id"].unique()))
@@ -132,6 +143,7 @@ STEPS = (
     Step("eligibility", _eligibility, per_family=True),
     Step("family_intervention", _family_points, per_family=True),
     Step("intervention", _population_points, per_family=False),
+    Step("cohort_intervention", _cohort_points, per_family=False),
     Step("escalated", _escalated, per_family=False),
     Step("pathways", _cohort_pathways, per_family=False),
 )
@@ -214,6 +226,7 @@ def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[
         "variants": pathways.compact_variants(variant_frame),
         "intervention_agencies": done["intervention"].agencies,
         "broker_agencies": done["intervention"].brokers,
+        "intervention_cohorts": done["cohort_intervention"],
         "contacts_per_month": contacts_per_month(inputs.contacts.agency_journeys),
     }
 

@@ -26,7 +26,19 @@ from journey.errors import InputError
 from journey.event_log import AgencyJourneys, agency_journeys
 from journey.taxonomy import Taxonomy, default_taxonomy
 
-__all__ = ["escalation_lead_times", "broker_agencies", "Escalation"]
+__all__ = [
+    "escalation_lead_times",
+    "early_help_ranking",
+    "broker_agencies",
+    "Escalation",
+    "LEAD_CAP_DAYS",
+    "LIFT_CAP",
+]
+
+#: Lead times longer than this count as this long in :func:`early_help_ranking`.
+LEAD_CAP_DAYS = 365
+#: Lifts above this count as this much in :func:`early_help_ranking`.
+LIFT_CAP = 2.0
 
 #: How a caller may name the escalation event: a boolean per contact row, or a
 #: function of the contacts frame returning one.
@@ -94,6 +106,7 @@ def escalation_lead_times(
     escalation: Escalation | None = None,
     comparison_days: float | None = None,
     journeys: AgencyJourneys | None = None,
+    cohort: Any = None,
 ) -> pd.DataFrame:
     """Which agencies saw escalating families before they escalated, how long before, and the lift.
 
@@ -119,6 +132,9 @@ def escalation_lead_times(
         observed over windows of comparable length.
     journeys : AgencyJourneys, optional
         ``agency_journeys(contacts)`` when already built.
+    cohort : iterable of family ids, optional
+        Only these families count, as escalating families and as the
+        comparison; default every family.
 
     Returns
     -------
@@ -131,6 +147,8 @@ def escalation_lead_times(
         had any contact with strictly before the escalation, and
         ``share_saw_before``; ``median_lead_days`` — median over those families
         of escalation time − the agency's first contact, in days;
+        ``median_lead_first_days`` — the same median over the families it saw
+        first only (NaN when it saw none first);
         ``non_escalating_families`` and ``non_escalating_families_seen`` (had a
         contact with the agency in the comparison window); ``lift`` =
         share_saw_before / (non_escalating_families_seen /
@@ -170,6 +188,8 @@ def escalation_lead_times(
     opened[family[starts]] = when[starts]
     in_log = np.zeros(len(journeys.family_ids), dtype=bool)
     in_log[family] = True
+    if cohort is not None:
+        in_log &= pd.Index(journeys.family_ids).isin(pd.Index(list(cohort)))
     escalating = in_log & (escalates_at < never)
     n_escalating, n_other = int(escalating.sum()), int((in_log & ~escalating).sum())
     if comparison_days is None:
@@ -183,7 +203,10 @@ def escalation_lead_times(
     lead = pd.Series((escalates_at[family[before]] - when[before])[first] / DAY_NS)
     median_lead = lead.groupby(agency[before][first]).median().reindex(range(n_agencies))
     seen_first = np.bincount(agency[starts & before], minlength=n_agencies)
-    other = ~escalating[family] & (when - opened[family] < comparison)
+    opening = starts & before
+    lead_first = pd.Series((escalates_at[family[opening]] - when[opening]) / DAY_NS)
+    median_first = lead_first.groupby(agency[opening]).median().reindex(range(n_agencies))
+    other = in_log[family] & ~escalating[family] & (when - opened[family] < comparison)
     other_seen, _ = _families_per_agency(family[other], agency[other], n_agencies)
     share_before, share_other = _share(saw_before, n_escalating), _share(other_seen, n_other)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -196,17 +219,60 @@ def escalation_lead_times(
         "saw_before": saw_before,
         "share_saw_before": share_before,
         "median_lead_days": median_lead.to_numpy(dtype=float),
+        "median_lead_first_days": median_first.to_numpy(dtype=float),
         "non_escalating_families": n_other,
         "non_escalating_families_seen": other_seen,
         "lift": lift,
     })  # fmt: skip
-    table = table[np.bincount(agency, minlength=n_agencies) > 0]
+    table = table[np.bincount(agency[in_log[family]], minlength=n_agencies) > 0]
     table = table.sort_values(
         ["seen_first", "saw_before", "agency"], ascending=[False, False, True], kind="mergesort"
     ).reset_index(drop=True)
     table.attrs["parameters"] = {"escalation": described,
                                  "comparison_days": comparison / DAY_NS}  # fmt: skip
     return table
+
+
+def early_help_ranking(agencies: pd.DataFrame) -> pd.DataFrame:
+    """Where an early-help worker would reach most escalating families, earliest.
+
+    ``priority`` = ``share_saw_before`` × min(``median_lead_days``, 365) / 365
+    × min(``lift``, 2): the share of escalating families the agency saw before
+    they escalated (reach), times how early it saw them (the median lead time
+    as a share of a year, at most 1), times how much likelier it is to see
+    escalating than other families (lift, capped at 2 so that a rare agency
+    cannot top the list on lift alone). A missing lead time or lift counts as 0.
+
+    Parameters
+    ----------
+    agencies : DataFrame
+        A table from :func:`escalation_lead_times`.
+
+    Returns
+    -------
+    DataFrame
+        ``agencies`` with ``priority`` and ``priority_rank`` (1 = best), sorted
+        by priority, then saw_before (most first), then agency.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"agency": ["GP", "School"], "saw_before": [2, 4],
+    ...     "share_saw_before": [0.2, 0.4], "median_lead_days": [730.0, 73.0],
+    ...     "lift": [3.0, 1.0]})
+    >>> early_help_ranking(table)[["agency", "priority", "priority_rank"]].round(3)
+       agency  priority  priority_rank
+    0      GP      0.40              1
+    1  School      0.08              2
+    """
+    lead = agencies["median_lead_days"].clip(upper=LEAD_CAP_DAYS).fillna(0.0) / LEAD_CAP_DAYS
+    lift = agencies["lift"].clip(upper=LIFT_CAP).fillna(0.0)
+    ranked = agencies.assign(
+        priority=agencies["share_saw_before"].fillna(0.0) * lead * lift
+    ).sort_values(
+        ["priority", "saw_before", "agency"], ascending=[False, False, True], kind="mergesort"
+    ).reset_index(drop=True)  # fmt: skip
+    ranked["priority_rank"] = np.arange(1, len(ranked) + 1)
+    return ranked
 
 
 def _pagerank(graph: nx.DiGraph, *, alpha: float = 0.85, weight: str = "transitions") -> dict:

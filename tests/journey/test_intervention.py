@@ -206,7 +206,8 @@ POPULATION = [
     ("e2", "son", "School", "school_absence", "2021-03-01", None, "F4"),
 ]
 LEAD_COLUMNS = ["agency", "escalating_families", "seen_first", "share_seen_first", "saw_before",
-                "share_saw_before", "median_lead_days", "non_escalating_families",
+                "share_saw_before", "median_lead_days", "median_lead_first_days",
+                "non_escalating_families",
                 "non_escalating_families_seen", "lift"]  # fmt: skip
 
 
@@ -221,15 +222,16 @@ def test_escalation_lead_times_by_hand(population):
     # before) and F2 (40 days) -> median 25; School F1 (20 days).
     # Non-escalating families in their first 30 days: F3 School, GP; F4 GP.
     # Lift: Police (2/2) / (0/2) -> NaN; School (1/2) / (1/2) = 1; GP 0 / (2/2) = 0.
+    # Lead of those seen first: Police F2 40 days, School F1 20 days.
     table = escalation_lead_times(population)
     assert list(table.columns) == LEAD_COLUMNS
     nan = float("nan")
     expected = pd.DataFrame(
         [
-            ("Police", 2, 1, 0.5, 2, 1.0, 25.0, 2, 0, nan),
-            ("School", 2, 1, 0.5, 1, 0.5, 20.0, 2, 1, 1.0),
-            ("Children's Social Care", 2, 0, 0.0, 0, 0.0, nan, 2, 0, nan),
-            ("GP", 2, 0, 0.0, 0, 0.0, nan, 2, 2, 0.0),
+            ("Police", 2, 1, 0.5, 2, 1.0, 25.0, 40.0, 2, 0, nan),
+            ("School", 2, 1, 0.5, 1, 0.5, 20.0, 20.0, 2, 1, 1.0),
+            ("Children's Social Care", 2, 0, 0.0, 0, 0.0, nan, nan, 2, 0, nan),
+            ("GP", 2, 0, 0.0, 0, 0.0, nan, nan, 2, 2, 0.0),
         ],
         columns=LEAD_COLUMNS,
     )

@@ -16,7 +16,7 @@ PAGES = {
     "/families": "Families — Journey service",
     "/families/F001": "Family F001 — Journey service",
     "/pathways": "Pathways: All families — Journey service",
-    "/interventions": "Intervention points — Journey service",
+    "/interventions": "Intervention points: All families — Journey service",
     "/loads": "Data loads — Journey service",
 }
 
