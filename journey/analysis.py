@@ -26,6 +26,7 @@ from journey.errors import InputError
 from journey.event_log import PreparedContacts, prepare
 from journey.family_summary import contacts_per_month, family_summary
 from journey.journeys import family_journeys
+from journey.members import member_results
 from journey.parameters import AnalysisParameters
 from journey.report import render_report
 from journey.store import Store
@@ -337,6 +338,8 @@ class FamilyAnalysis:
 
     ``journey`` is the family's journey frame (:func:`journey.journeys.family_journeys`
     with members), the one frame the family page and its swimlane map read.
+    ``members`` is :func:`journey.members.member_results`: one row per member
+    with ages, contact counts and both high-contact forms.
     """
 
     family_id: str
@@ -346,6 +349,7 @@ class FamilyAnalysis:
     uncoordinated: uncoordinated.UncoordinatedResult
     eligibility: indicators.EligibilityResult
     intervention: intervention.FamilyInterventionPoints
+    members: pd.DataFrame
 
 
 def analyse_family(
@@ -387,7 +391,19 @@ def analyse_family(
         uncoordinated=done["uncoordinated"],
         eligibility=done["eligibility"],
         intervention=done["family_intervention"],
+        members=member_results(
+            _people_rows(people, family_ids[0]), done["high_contact"].people,
+            by_age=inputs.parameters.by_age,
+        ),
     )
+
+
+def _people_rows(people: pd.DataFrame | None, family_id: object) -> pd.DataFrame:
+    """The family's people rows (an empty people frame when there are none)."""
+    columns = ["person_id", "family_id", "role", "birth_month", "sex"]
+    if people is None or people.empty:
+        return pd.DataFrame(columns=columns)
+    return people[people["family_id"] == family_id]
 
 
 def analyse_store(

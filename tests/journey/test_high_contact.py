@@ -133,15 +133,19 @@ def test_contacts_before_the_thirteenth_birthday():
     assert kid["crossed_before_age_at"] == pd.Timestamp("2021-04-30 23:59")
     assert kid["first_crossed"] == pd.Timestamp("2021-05-01")
     assert kid["age_at_crossing"] == 13
+    # The before-age crossing, 2021-04-30, is in April: 155 - 152 months = 12 years 11 months.
+    assert kid["age_at_crossing_before_age"] == 12
     # Needing 3 contacts, the cumulative threshold is never met before age 13.
     result = high_contact(contacts_frame(rows), people, min_contacts=3, min_agencies=2)
     kid = result.people.set_index("person_id").loc["kid"]
     assert kid["contacts_before_age"] == 2 and not kid["high_contact_before_age"]
     assert pd.isna(kid["crossed_before_age_at"])
+    assert pd.isna(kid["age_at_crossing_before_age"])
     # by_age=14: all three contacts are before 2022-05-01.
     result = high_contact(contacts_frame(rows), people, min_contacts=3, min_agencies=3, by_age=14)
     kid = result.people.set_index("person_id").loc["kid"]
     assert kid["crossed_before_age_at"] == pd.Timestamp("2021-05-01")
+    assert kid["age_at_crossing_before_age"] == 13
 
 
 def test_people_without_a_birth_month_have_missing_ages():
@@ -153,6 +157,7 @@ def test_people_without_a_birth_month_have_missing_ages():
     assert frame["contacts_before_age"].isna().all()
     assert frame["high_contact_before_age"].isna().all()
     assert frame["age_at_crossing"].isna().all()
+    assert frame["age_at_crossing_before_age"].isna().all()
     assert frame["is_high_contact"].all()
     assert list(result.people.columns) == HIGH_CONTACT_PERSON_COLUMNS
 
