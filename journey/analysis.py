@@ -198,7 +198,7 @@ def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[
     return {
         "family_summary": family_summary(
             contacts, inputs.people, families, high.families, unco.families,
-            eligible.families, set(done["escalated"]),
+            eligible.families, set(done["escalated"]), high_people=people_high,
         ),  # fmt: skip
         "high_contact_people": people_high[_high_contact_people(people_high)].reset_index(
             drop=True
