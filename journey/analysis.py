@@ -26,6 +26,7 @@ from journey.errors import InputError
 from journey.event_log import PreparedContacts, prepare
 from journey.family_summary import contacts_per_month, family_summary
 from journey.journeys import family_journeys
+from journey.members import member_results
 from journey.parameters import AnalysisParameters
 from journey.report import render_report
 from journey.store import Store
@@ -209,7 +210,7 @@ def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[
     return {
         "family_summary": family_summary(
             contacts, inputs.people, families, high.families, unco.families,
-            eligible.families, set(done["escalated"]),
+            eligible.families, set(done["escalated"]), high_people=people_high,
         ),  # fmt: skip
         "high_contact_people": people_high[_high_contact_people(people_high)].reset_index(
             drop=True
@@ -350,6 +351,8 @@ class FamilyAnalysis:
 
     ``journey`` is the family's journey frame (:func:`journey.journeys.family_journeys`
     with members), the one frame the family page and its swimlane map read.
+    ``members`` is :func:`journey.members.member_results`: one row per member
+    with ages, contact counts and both high-contact forms.
     """
 
     family_id: str
@@ -359,6 +362,7 @@ class FamilyAnalysis:
     uncoordinated: uncoordinated.UncoordinatedResult
     eligibility: indicators.EligibilityResult
     intervention: intervention.FamilyInterventionPoints
+    members: pd.DataFrame
 
 
 def analyse_family(
@@ -400,7 +404,19 @@ def analyse_family(
         uncoordinated=done["uncoordinated"],
         eligibility=done["eligibility"],
         intervention=done["family_intervention"],
+        members=member_results(
+            _people_rows(people, family_ids[0]), done["high_contact"].people,
+            by_age=inputs.parameters.by_age,
+        ),
     )
+
+
+def _people_rows(people: pd.DataFrame | None, family_id: object) -> pd.DataFrame:
+    """The family's people rows (an empty people frame when there are none)."""
+    columns = ["person_id", "family_id", "role", "birth_month", "sex"]
+    if people is None or people.empty:
+        return pd.DataFrame(columns=columns)
+    return people[people["family_id"] == family_id]
 
 
 def analyse_store(

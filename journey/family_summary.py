@@ -18,13 +18,18 @@ def family_summary(
     unco: pd.DataFrame,
     eligible: pd.DataFrame,
     escalated: set[str],
+    high_people: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per family joining every family-level result: the web app's families list.
 
     Families come from ``families`` (with their area) and from the contacts;
     ``people`` and ``children`` count the members listed in ``people`` (or,
     without a people file, the people seen in the contacts). Every count is an
-    int and every flag a bool, 0/False for a family no analysis saw. The
+    int and every flag a bool, 0/False for a family no analysis saw.
+    ``children_high_contact_before_age`` counts the family's children (role
+    ``child``) whose contacts reached both thresholds before the ``by_age``
+    birthday, from ``high_people`` (the people frame of
+    :func:`journey.high_contact.high_contact`; 0 without it). The
     columns are documented in docs/data-contract.md#family_summary.
     """
     is_child = (people["role"] == "child").astype(int)
@@ -43,6 +48,7 @@ def family_summary(
     summary["people"] = people_count.fillna(summary["people_in_contacts"]).fillna(0).astype(int)
     summary["children"] = pd.to_numeric(summary["children"], errors="coerce").fillna(0).astype(int)
     summary = summary.drop(columns="people_in_contacts")
+    summary["children_high_contact_before_age"] = _children_before_age(people, high_people)
     high_columns = {
         "total_contacts": "contacts",
         "total_agencies": "agencies",
@@ -54,6 +60,9 @@ def family_summary(
         "peak_end": "peak_end",
         "is_high_contact": "high_contact",
         "first_crossed": "first_crossed",
+        "threshold_start": "threshold_start",
+        "threshold_contacts": "threshold_contacts",
+        "threshold_agencies": "threshold_agencies",
     }
     summary = summary.join(
         high.set_index("family_id")[list(high_columns)].rename(columns=high_columns)
@@ -84,6 +93,7 @@ def family_summary(
         "peak_parallel_agencies",
         "repeat_assessments",
         "indicator_count",
+        "children_high_contact_before_age",
     ]:
         summary[column] = pd.to_numeric(summary[column], errors="coerce").fillna(0).astype(int)
     for column in ["high_contact", "eligible", "has_lead_professional", "not_yet_found"]:
@@ -91,6 +101,17 @@ def family_summary(
     summary["uncoordinated_share"] = summary["uncoordinated_share"].fillna(0.0)
     summary["indicators"] = summary["indicators"].fillna("")
     return summary.rename_axis("family_id").reset_index()
+
+
+def _children_before_age(people: pd.DataFrame, high_people: pd.DataFrame | None) -> pd.Series:
+    """Per family, how many of its children were high-contact before the ``by_age`` birthday."""
+    if high_people is None or high_people.empty or people.empty:
+        return pd.Series(dtype="int64")
+    roles = people.drop_duplicates("person_id").set_index("person_id")["role"]
+    child = high_people["person_id"].map(roles).astype("string").str.lower().eq("child")
+    before = high_people["high_contact_before_age"].astype("boolean").fillna(False)
+    hit = high_people[(child.fillna(False) & before).to_numpy(bool)]
+    return hit.groupby("family_id")["person_id"].nunique()
 
 
 def contacts_per_month(journeys: AgencyJourneys) -> pd.DataFrame:

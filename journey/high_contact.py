@@ -14,14 +14,18 @@ Definitions (docs/analyses.md#high-contact-journeys), with ``w = window_days`` d
   window ``(t - w, t]`` holds at least ``min_contacts`` contacts with at least
   ``min_agencies`` distinct agencies (contacts at the same time as ``t``
   included); NaT when no window ever does. ``is_high_contact`` is whether it
-  happened.
+  happened. The *threshold window* is that trailing window, the one that
+  made the journey high-contact: ``threshold_start`` is the time of its first
+  contact and ``threshold_contacts``/``threshold_agencies`` its counts (which
+  meet both thresholds, while the peak window may hold fewer agencies).
 * The cumulative form for people counts every contact *before* the person's
   ``by_age``-th birthday. Only the birth month is held, so a person is taken
   to be born at the start of the first day of the month: a person born
   ``2008-05`` turns 13 at ``2021-05-01 00:00``, and a contact then is not
   before age 13. ``crossed_before_age_at`` is the time of the contact at which
   the running totals first reached both thresholds, if before that birthday.
-  ``age_at_crossing`` is the age in whole years at ``first_crossed``. People
+  ``age_at_crossing`` is the age in whole years at ``first_crossed`` and
+  ``age_at_crossing_before_age`` the age at ``crossed_before_age_at``. People
   without a (valid) birth month get missing values in these columns.
 """
 
@@ -58,6 +62,9 @@ _WINDOW_COLUMNS = {
     "peak_contacts": "int64",
     "peak_agencies": "int64",
     "first_crossed": "datetime64[ns]",
+    "threshold_start": "datetime64[ns]",
+    "threshold_contacts": "Int64",
+    "threshold_agencies": "Int64",
     "is_high_contact": "bool",
     "peak_contact_ids": "object",
 }
@@ -67,6 +74,7 @@ _AGE_COLUMNS = {
     "high_contact_before_age": "boolean",
     "crossed_before_age_at": "datetime64[ns]",
     "age_at_crossing": "Int64",
+    "age_at_crossing_before_age": "Int64",
 }
 HIGH_CONTACT_FAMILY_COLUMNS = ["family_id", *_WINDOW_COLUMNS]
 HIGH_CONTACT_PERSON_COLUMNS = ["person_id", "family_id", *_WINDOW_COLUMNS, *_AGE_COLUMNS]
@@ -115,6 +123,9 @@ def _window_columns(
     first = last - counts[peak] + 1
     crossed = line.first((counts >= min_contacts) & (agencies >= min_agencies))
     times = line.times
+    met = crossed >= 0
+    at = np.where(met, crossed, 0)
+    threshold_first = line.upto[at] - counts[at]
     return {
         "total_contacts": np.diff(line.bounds).astype(np.int64),
         "total_agencies": line.distinct(agency).astype(np.int64),
@@ -124,7 +135,10 @@ def _window_columns(
         "peak_end": _as_times(times[last]),
         "peak_contacts": counts[peak].astype(np.int64),
         "peak_agencies": agencies[peak].astype(np.int64),
-        "first_crossed": _as_times(np.where(crossed >= 0, times[crossed], _NAT)),
+        "first_crossed": _as_times(np.where(met, times[at], _NAT)),
+        "threshold_start": _as_times(np.where(met, times[threshold_first], _NAT)),
+        "threshold_contacts": _unless(counts[at], ~met, "Int64"),
+        "threshold_agencies": _unless(agencies[at], ~met, "Int64"),
         "is_high_contact": crossed >= 0,
         "peak_contact_ids": spans(contact_ids, first, last, line.rows) if evidence
         else [None] * len(line.ids),
@@ -185,6 +199,8 @@ def _age_columns(
     has_crossed = known & ~np.isnat(first_crossed)
     crossing_month = _months(first_crossed.astype("datetime64[ns]").view(np.int64))
     age = np.where(has_crossed, crossing_month - birth_month, 0) // 12
+    before_age_month = _months(crossed_at.astype(np.int64))
+    age_before = np.where(crossed >= 0, before_age_month - birth_month, 0) // 12
     return {
         "contacts_before_age": _unless(line.total(before.astype(np.int64)), ~known, "Int64"),
         "agencies_before_age": _unless(
@@ -193,6 +209,7 @@ def _age_columns(
         "high_contact_before_age": _unless(crossed >= 0, ~known, "boolean"),
         "crossed_before_age_at": _as_times(crossed_at),
         "age_at_crossing": _unless(age, ~has_crossed, "Int64"),
+        "age_at_crossing_before_age": _unless(age_before, ~(known & (crossed >= 0)), "Int64"),
     }
 
 

@@ -133,15 +133,19 @@ def test_contacts_before_the_thirteenth_birthday():
     assert kid["crossed_before_age_at"] == pd.Timestamp("2021-04-30 23:59")
     assert kid["first_crossed"] == pd.Timestamp("2021-05-01")
     assert kid["age_at_crossing"] == 13
+    # The before-age crossing, 2021-04-30, is in April: 155 - 152 months = 12 years 11 months.
+    assert kid["age_at_crossing_before_age"] == 12
     # Needing 3 contacts, the cumulative threshold is never met before age 13.
     result = high_contact(contacts_frame(rows), people, min_contacts=3, min_agencies=2)
     kid = result.people.set_index("person_id").loc["kid"]
     assert kid["contacts_before_age"] == 2 and not kid["high_contact_before_age"]
     assert pd.isna(kid["crossed_before_age_at"])
+    assert pd.isna(kid["age_at_crossing_before_age"])
     # by_age=14: all three contacts are before 2022-05-01.
     result = high_contact(contacts_frame(rows), people, min_contacts=3, min_agencies=3, by_age=14)
     kid = result.people.set_index("person_id").loc["kid"]
     assert kid["crossed_before_age_at"] == pd.Timestamp("2021-05-01")
+    assert kid["age_at_crossing_before_age"] == 13
 
 
 def test_people_without_a_birth_month_have_missing_ages():
@@ -153,6 +157,7 @@ def test_people_without_a_birth_month_have_missing_ages():
     assert frame["contacts_before_age"].isna().all()
     assert frame["high_contact_before_age"].isna().all()
     assert frame["age_at_crossing"].isna().all()
+    assert frame["age_at_crossing_before_age"].isna().all()
     assert frame["is_high_contact"].all()
     assert list(result.people.columns) == HIGH_CONTACT_PERSON_COLUMNS
 
@@ -194,3 +199,24 @@ def test_one_family_alone_gives_the_same_answer_as_in_the_population():
         everyone.families[everyone.families["family_id"] == "F2"].reset_index(drop=True),
         alone.families,
     )
+
+
+def test_the_threshold_window_is_named_apart_from_a_busier_window_with_fewer_agencies():
+    # Needing 3 contacts with 3 agencies in 365 days: Police, School, GP on days 0, 10 and 20
+    # cross at day 20 (the threshold window is days 0-20). Five Police contacts on days
+    # 400-440 make the busiest window (5 contacts) with 1 agency only.
+    times = [START + d * DAY for d in (0, 10, 20, 400, 410, 420, 430, 440)]
+    agencies = ["Police", "School", "GP"] + ["Police"] * 5
+    result = high_contact(contacts_frame(journey(times, agencies)), min_contacts=3,
+                          min_agencies=3)
+    family = family_row(result)
+    assert family["is_high_contact"] and family["first_crossed"] == START + 20 * DAY
+    assert family["threshold_start"] == START
+    assert (family["threshold_contacts"], family["threshold_agencies"]) == (3, 3)
+    assert family["peak_start"] == START + 400 * DAY
+    assert (family["peak_contacts"], family["peak_agencies"]) == (5, 1)
+    # Below the threshold, the threshold window is empty.
+    result = high_contact(contacts_frame(journey(times, agencies)), min_contacts=3,
+                          min_agencies=4)
+    family = family_row(result)
+    assert pd.isna(family["threshold_start"]) and pd.isna(family["threshold_contacts"])

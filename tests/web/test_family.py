@@ -262,3 +262,64 @@ def test_a_family_without_contacts_still_has_maps(client, kind):
     response = client.get(f"/families/F005/maps/{kind}.html")
     assert response.status_code == 200
     assert "<html" in response.get_data(as_text=True).lower()
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    """A small demo population (`journey demo`), whose family F000001 holds the before-13 girl."""
+    from click.testing import CliRunner
+
+    from graph_loader.stores import open_store
+    from web.cli import cli
+
+    folder = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    args = ["demo", "--families", "60", "--store", url, "--data", str(folder / "data"),
+            "--no-serve"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    store = open_store(url, create=False)
+    app = create_app({"STORE": store, "TESTING": True, "SESSION_COOKIE_SECURE": False})
+    yield app, store
+    app.extensions["journey"].close()
+    store.close()
+
+
+def test_the_before_13_girl_of_f000001_in_the_family_json(demo_app):
+    app, store = demo_app
+    body = signed_in_client(app, "analyst").get("/families/F000001.json").get_json()
+    members = {m["person_id"]: m for m in body["members"]}
+    assert "month of birth" in body["age_basis"] or "birth month" in body["age_basis"]
+    # Worked out again from the stored rows, independently of the analyses.
+    people = store.people("F000001").set_index("person_id")
+    contacts = store.contacts()
+    contacts = contacts[contacts["family_id"] == "F000001"]
+    girl = members["P0000002"]
+    assert (girl["role"], girl["sex"]) == ("child", "F")
+    year, month = (int(p) for p in people.at["P0000002", "birth_month"].split("-"))
+    birthday = pd.Timestamp(year + 13, month, 1)
+    hers = contacts[contacts["person_id"] == "P0000002"].sort_values("occurred_at")
+    before = hers[hers["occurred_at"] < birthday]
+    assert girl["total_contacts"] == len(hers)
+    assert girl["contacts_before_age"] == len(before) >= 30
+    assert girl["agencies_before_age"] == before["agency"].nunique() >= 5
+    assert girl["high_contact_before_age"] is True
+    # The running totals first reach 30 contacts and 5 agencies at this contact.
+    firsts = ~before["agency"].duplicated()
+    reached = before[(pd.Series(range(1, len(before) + 1), index=before.index) >= 30)
+                     & (firsts.cumsum() >= 5)]
+    crossed = reached["occurred_at"].iloc[0]
+    assert pd.Timestamp(girl["crossed_before_age_at"]) == crossed
+    age = crossed.year - year - (1 if crossed.month < month else 0)
+    assert girl["age_at_crossing_before_age"] == age < 13
+    first = hers["occurred_at"].iloc[0]
+    assert girl["age_at_first_contact"] == first.year - year - (1 if first.month < month else 0)
+    assert pd.Timestamp(girl["by_age_birthday"]) == birthday
+    # Every member of the family is listed, with a role.
+    assert set(members) == set(people.index)
+    # The family page shows her row and the families list finds the family.
+    html = signed_in_client(app, "analyst").get("/families/F000001").get_data(as_text=True)
+    assert "People in this family" in html and "P0000002" in html
+    listed = signed_in_client(app, "analyst").get(
+        "/families.json?child_before_age=1&per_page=500").get_json()
+    assert "F000001" in [f["family_id"] for f in listed["families"]]

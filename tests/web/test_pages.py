@@ -217,7 +217,31 @@ def test_overview_headline_is_the_runs_own_counts(client, store):
         "eligible": counts["eligible_families"],
         "not_yet_found": counts["not_yet_found"],
         "escalated": counts["escalated_families"],
+        "children_before_age": _children_before_age(store),
     }
+
+
+def _children_before_age(store) -> int:
+    """Children high-contact before 13, counted from the stored people results directly."""
+    people = store.result("high_contact_people")
+    roles = store.people().set_index("person_id")["role"]
+    before = people["high_contact_before_age"].fillna(False).astype(bool)
+    return int((before & people["person_id"].map(roles).eq("child")).sum())
+
+
+def test_overview_links_the_children_high_contact_before_13(client, store):
+    expected = _children_before_age(store)
+    assert expected >= 1  # the population holds one such child
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'href="/families\?(child_before_age=1&amp;sort=family_id|'
+                     r'sort=family_id&amp;child_before_age=1)"', html)
+    assert f"<strong>{expected}</strong> child" in html
+    listed = client.get("/families.json?child_before_age=1").get_json()
+    assert listed["total"] == expected  # one child per family here
+    assert all(f["children_high_contact_before_age"] >= 1 for f in listed["families"])
+    others = client.get("/families.json?child_before_age=0&per_page=500").get_json()
+    assert others["total"] + listed["total"] == client.get("/families.json").get_json()["total"]
+    assert all(f["children_high_contact_before_age"] == 0 for f in others["families"])
 
 
 def test_pathways_escape_hostile_agency_names(client):

@@ -16,6 +16,9 @@ Filters (query parameters; all optional, combined with AND):
     the family has evidenced this headline indicator.
 ``high_contact``, ``eligible``, ``not_yet_found``
     yes/no on the stored flags (``not_yet_found``: eligible but no lead professional).
+``child_before_age``
+    yes/no: a child of the family was high-contact before the ``by_age``
+    birthday (``children_high_contact_before_age`` of the stored list).
 ``lead``
     ``with`` or ``without`` a lead professional at any time.
 ``sort`` and ``order`` (``asc``/``desc``), ``page`` and ``per_page``.
@@ -59,6 +62,7 @@ SORTABLE: dict[str, tuple[str, str]] = {
     "uncoordinated": ("Uncoordinated", "number"),
     "uncoordinated_share": ("Uncoordinated share", "percent"),
     "indicator_count": ("Indicators", "number"),
+    "children_high_contact_before_age": ("A child high-contact before 13", "number"),
     "first_eligible": ("Eligible from", "date"),
     "first_contact": ("First contact", "date"),
     "last_contact": ("Last contact", "date"),
@@ -75,6 +79,7 @@ DISPLAYED = [
     "uncoordinated",
     "uncoordinated_share",
     "indicator_count",
+    "children_high_contact_before_age",
     "first_eligible",
 ]
 # The fields of each family record in the JSON twin and the page.
@@ -99,6 +104,7 @@ class FamilyQuery:
     eligible: bool | None = None
     not_yet_found: bool | None = None
     lead: str | None = None
+    child_before_age: bool | None = None
     sort: str = "contacts"
     order: str = "desc"
     page: int = 1
@@ -140,6 +146,7 @@ def parse_family_query(
         eligible=flag_param(args, "eligible"),
         not_yet_found=flag_param(args, "not_yet_found"),
         lead=choice_param(args, "lead", ["with", "without"]),
+        child_before_age=flag_param(args, "child_before_age"),
         sort=sort,
         order=choice_param(
             args, "order", ["asc", "desc"], default="asc" if sort in _TEXT_SORTS else "desc"
@@ -182,6 +189,9 @@ def filter_families(summary: pd.DataFrame, query: FamilyQuery) -> pd.DataFrame:
             keep &= _flag(summary, flag) == wanted
     if query.lead is not None:
         keep &= _flag(summary, "has_lead_professional") == (query.lead == "with")
+    if query.child_before_age is not None:
+        children = summary.get("children_high_contact_before_age", pd.Series(0, summary.index))
+        keep &= (children.fillna(0) > 0) == query.child_before_age
     keys = [query.sort] if query.sort == "family_id" else [query.sort, "family_id"]
     ascending = [query.order == "asc"] + [True] * (len(keys) - 1)
     return summary[keep].sort_values(
@@ -213,7 +223,7 @@ def _filters(query: FamilyQuery) -> dict[str, Any]:
     names = {"start": "from", "end": "to"}
     fields = [
         "min_contacts", "min_agencies", "count", "start", "end", "area", "indicator",
-        "high_contact", "eligible", "not_yet_found", "lead",
+        "high_contact", "eligible", "not_yet_found", "lead", "child_before_age",
     ]  # fmt: skip
     filters = {names.get(name, name): getattr(query, name) for name in fields}
     for name in ("from", "to"):  # calendar dates, as the query gives them

@@ -21,6 +21,7 @@ from journey.analysis import FamilyAnalysis, analyse_family
 from journey.errors import NotFoundError
 from journey.intervention import FamilyInterventionPoints
 from journey.journeys import MAX_DETAILED_CONTACTS, agency_counts, is_aggregated
+from journey.members import AGE_BASIS
 from journey.parameters import AnalysisParameters
 from journey.store import ContactFilter
 from web.contexts.common import analysis_meta, records
@@ -282,6 +283,8 @@ def family_context(
         "lead_periods": _lead_periods(rows.lead_periods),
         "high_contact": None,
         "high_contact_people": [],
+        "members": [],
+        "age_basis": AGE_BASIS,
         "uncoordinated": None,
         "uncoordinated_contacts": [],
         "eligibility": None,
@@ -310,11 +313,20 @@ def _metrics(analysis: FamilyAnalysis) -> dict[str, Any]:
     return {
         "high_contact": high_row,
         "high_contact_people": records(analysis.high_contact.people),
+        "members": _members(analysis.members),
         "uncoordinated": _first(analysis.uncoordinated.families),
         "uncoordinated_contacts": records(_uncoordinated_contacts(analysis)),
         "eligibility": {**eligible_row, "indicator_list": indicators},
         "intervention": _intervention(analysis.intervention),
     }
+
+
+def _members(members: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per-member results with missing values as None (the template tests them)."""
+    return [
+        {k: None if not isinstance(v, tuple | list) and pd.isna(v) else v for k, v in row.items()}
+        for row in records(members)
+    ]
 
 
 def _intervention(points: FamilyInterventionPoints) -> dict[str, Any]:

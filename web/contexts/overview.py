@@ -20,6 +20,10 @@ STAND_OUT_COLUMNS = [
     "peak_agencies",
     "peak_start",
     "peak_end",
+    "threshold_start",
+    "first_crossed",
+    "threshold_contacts",
+    "threshold_agencies",
     "uncoordinated",
     "uncoordinated_share",
 ]
@@ -41,6 +45,18 @@ def _headline(data: ServiceData) -> dict[str, int | None] | None:
         return None
     counts = meta.get("counts") or {}
     return {key: counts.get(name) for key, name in HEADLINE_COUNTS.items()}
+
+
+def _with_children(
+    headline: dict[str, int | None] | None, summary: pd.DataFrame | None
+) -> dict[str, int | None] | None:
+    """Add how many children were high-contact before the ``by_age`` birthday (from the list)."""
+    if headline is None:
+        return None
+    column = "children_high_contact_before_age"
+    if summary is None or column not in summary:
+        return {**headline, "children_before_age": None}
+    return {**headline, "children_before_age": int(summary[column].sum())}
 
 
 def _every_month(monthly: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -114,7 +130,7 @@ def _overview(data: ServiceData, top_n: int) -> dict[str, Any]:
         "date_range": {"first": first, "last": last},
         "analysed": analysis is not None,
         "analysis": analysis,
-        "headline": _headline(data),
+        "headline": _with_children(_headline(data), summary),
         "high_contact_families": records(high, STAND_OUT_COLUMNS),
         "uncoordinated_families": records(_most_uncoordinated(data, top_n), STAND_OUT_COLUMNS),
         "contacts_per_month": records(monthly, ["month", "contacts"]),
