@@ -97,7 +97,8 @@ def test_aggregates_suppress_small_family_counts_and_say_so(commissioner, client
     assert "counts from 1 to 4 are not shown" in html
     overview = commissioner.get("/.json").get_json()
     assert overview["headline"] == {"high_contact": None, "eligible": None,
-                                    "not_yet_found": None, "escalated": None}  # fmt: skip
+                                    "not_yet_found": None, "escalated": None,
+                                    "children_before_age": None}  # fmt: skip
     assert "disclosure" not in client.get("/.json").get_json()  # identified roles: unchanged
 
 
