@@ -72,6 +72,7 @@ def family_summary(
         "first_eligible",
         "has_lead_professional",
         "not_yet_found",
+        "lead_now",
     ]
     summary = summary.join(eligible.set_index("family_id")[elig_columns])
     summary["escalated"] = summary.index.isin(list(escalated))
@@ -86,7 +87,8 @@ def family_summary(
         "indicator_count",
     ]:
         summary[column] = pd.to_numeric(summary[column], errors="coerce").fillna(0).astype(int)
-    for column in ["high_contact", "eligible", "has_lead_professional", "not_yet_found"]:
+    flags = ["high_contact", "eligible", "has_lead_professional", "not_yet_found", "lead_now"]
+    for column in flags:
         summary[column] = summary[column].astype("boolean").fillna(False).astype(bool)
     summary["uncoordinated_share"] = summary["uncoordinated_share"].fillna(0.0)
     summary["indicators"] = summary["indicators"].fillna("")
