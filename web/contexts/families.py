@@ -281,7 +281,6 @@ def families_context(data: ServiceData, query: FamilyQuery) -> dict[str, Any]:
         "total": len(chosen),
         "areas": sorted(summary["area"].dropna().astype(str).unique().tolist()),
         "indicators": known_indicators(data),
-        "indicator_names": indicator_names(data),
         "active_filters": active_filters(query, indicator_names(data)),
         "families": records(chosen.iloc[start : start + query.per_page], SHOWN),
     }

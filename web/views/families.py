@@ -10,6 +10,7 @@ from web.contexts import families_context, families_csv_frame, family_context, f
 from web.contexts.families import (
     families_form_error,
     families_page,
+    indicator_names,
     known_indicators,
     parse_family_query,
 )
@@ -50,7 +51,11 @@ def families(fmt: str) -> Response:
         per_page = current_app.config["FAMILIES_PER_PAGE"]
         context = families_form_error(service_data(), request.args, error, per_page=per_page)
         return respond("families.html", context, fmt, status=400)
-    return respond("families.html", context, fmt, page=lambda c: families_page(c, query))
+    names = indicator_names(service_data())
+    return respond(
+        "families.html", context, fmt,
+        page=lambda c: {**families_page(c, query), "indicator_names": names},
+    )  # fmt: skip
 
 
 @blueprint.get("/families.csv")
