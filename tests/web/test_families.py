@@ -244,3 +244,30 @@ def test_csv_of_an_empty_selection_is_just_the_header(client, store):
     columns = list(store.result("family_summary").columns)
     columns.insert(columns.index("indicators") + 1, "indicator_names")
     assert text.splitlines() == [",".join(columns)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?min_uncoordinated=3", ["F001", "F003"]),  # 31 and 3 uncoordinated contacts
+        ("?min_uncoordinated_share=75", ["F001", "F003"]),  # 96.9% and exactly 75%
+        ("?min_uncoordinated_share=75.1", ["F001"]),
+        ("?escalated=1", ["F004"]),
+        ("?lead=never", ["F001", "F003", "F004", "F005"]),
+        ("?lead=without", ["F001", "F003", "F004", "F005"]),  # old links: "never"
+        ("?lead=now", ["F002"]),  # its period (from 2022-01-01) is still open
+        ("?lead=none_now", ["F001", "F003", "F004", "F005"]),
+    ],
+)
+def test_new_filters_worked_out_by_hand(client, query, expected):
+    assert _ids(client, query) == expected
+    assert [r["family_id"] for r in _csv(client, query)] == expected  # the CSV is the list
+
+
+def test_page_shows_the_filters_used_and_names_the_csv_after_them(client):
+    html = client.get("/families?min_agencies=2&escalated=1").get_data(as_text=True)
+    assert 'autocomplete="off"' in html and "families.js" in html
+    assert "at least 2 agencies" in html and ">escalated</span>" in html
+    response = client.get("/families.csv?min_agencies=2&escalated=1")
+    assert 'filename="families-min_agencies-2-escalated.csv"' in response.headers[
+        "Content-Disposition"]  # fmt: skip
