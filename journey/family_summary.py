@@ -10,6 +10,51 @@ from journey.event_log import AgencyJourneys
 __all__ = ["family_summary", "contacts_per_month"]
 
 
+# The columns each family-level result gives the families table (result column: table column).
+_HIGH_COLUMNS = {
+    "total_contacts": "contacts",
+    "total_agencies": "agencies",
+    "first_contact": "first_contact",
+    "last_contact": "last_contact",
+    "peak_contacts": "peak_contacts",
+    "peak_agencies": "peak_agencies",
+    "peak_start": "peak_start",
+    "peak_end": "peak_end",
+    "is_high_contact": "high_contact",
+    "first_crossed": "first_crossed",
+    "threshold_start": "threshold_start",
+    "threshold_contacts": "threshold_contacts",
+    "threshold_agencies": "threshold_agencies",
+}
+_UNCOORDINATED_COLUMNS = [
+    "uncoordinated",
+    "uncoordinated_share",
+    "peak_parallel_agencies",
+    "repeat_assessments",
+]
+_ELIGIBILITY_COLUMNS = [
+    "indicators",
+    "indicator_count",
+    "eligible",
+    "first_eligible",
+    "has_lead_professional",
+    "not_yet_found",
+    "lead_now",
+]
+# Counts that are 0, not missing, for a family an analysis did not see.
+_COUNT_COLUMNS = [
+    "contacts",
+    "agencies",
+    "peak_contacts",
+    "peak_agencies",
+    "uncoordinated",
+    "peak_parallel_agencies",
+    "repeat_assessments",
+    "indicator_count",
+    "children_high_contact_before_age",
+]
+
+
 def family_summary(
     contacts: pd.DataFrame,
     people: pd.DataFrame,
@@ -49,54 +94,16 @@ def family_summary(
     summary["children"] = pd.to_numeric(summary["children"], errors="coerce").fillna(0).astype(int)
     summary = summary.drop(columns="people_in_contacts")
     summary["children_high_contact_before_age"] = _children_before_age(people, high_people)
-    high_columns = {
-        "total_contacts": "contacts",
-        "total_agencies": "agencies",
-        "first_contact": "first_contact",
-        "last_contact": "last_contact",
-        "peak_contacts": "peak_contacts",
-        "peak_agencies": "peak_agencies",
-        "peak_start": "peak_start",
-        "peak_end": "peak_end",
-        "is_high_contact": "high_contact",
-        "first_crossed": "first_crossed",
-        "threshold_start": "threshold_start",
-        "threshold_contacts": "threshold_contacts",
-        "threshold_agencies": "threshold_agencies",
-    }
     summary = summary.join(
-        high.set_index("family_id")[list(high_columns)].rename(columns=high_columns)
+        high.set_index("family_id")[list(_HIGH_COLUMNS)].rename(columns=_HIGH_COLUMNS)
     )
-    unco_columns = [
-        "uncoordinated",
-        "uncoordinated_share",
-        "peak_parallel_agencies",
-        "repeat_assessments",
-    ]
-    summary = summary.join(unco.set_index("family_id")[unco_columns])
-    elig_columns = [
-        "indicators",
-        "indicator_count",
-        "eligible",
-        "first_eligible",
-        "has_lead_professional",
-        "not_yet_found",
-    ]
-    summary = summary.join(eligible.set_index("family_id")[elig_columns])
+    summary = summary.join(unco.set_index("family_id")[_UNCOORDINATED_COLUMNS])
+    summary = summary.join(eligible.set_index("family_id")[_ELIGIBILITY_COLUMNS])
     summary["escalated"] = summary.index.isin(list(escalated))
-    for column in [
-        "contacts",
-        "agencies",
-        "peak_contacts",
-        "peak_agencies",
-        "uncoordinated",
-        "peak_parallel_agencies",
-        "repeat_assessments",
-        "indicator_count",
-        "children_high_contact_before_age",
-    ]:
+    for column in _COUNT_COLUMNS:
         summary[column] = pd.to_numeric(summary[column], errors="coerce").fillna(0).astype(int)
-    for column in ["high_contact", "eligible", "has_lead_professional", "not_yet_found"]:
+    flags = ["high_contact", "eligible", "has_lead_professional", "not_yet_found", "lead_now"]
+    for column in flags:
         summary[column] = summary[column].astype("boolean").fillna(False).astype(bool)
     summary["uncoordinated_share"] = summary["uncoordinated_share"].fillna(0.0)
     summary["indicators"] = summary["indicators"].fillna("")

@@ -20,6 +20,11 @@ once per family), with ``w = window_days`` days of 24 hours:
   ``lead_from`` is the start of its first. A family is *not yet found* when it
   is eligible and no lead professional was active on or after the day it
   became eligible: it never had one, or only before it became eligible.
+  ``lead_now``: a lead-professional period is open at the analysis's time
+  (``as_of``, or the day of the last contact in the data): no ``lead_to``, or a
+  ``lead_to`` on or after that day. "No lead professional now" (not
+  ``lead_now``) is wider than "never had one" (not ``has_lead_professional``):
+  it includes families whose lead professional's period ended.
 * ``as_of``: the analysis as it stood at that time: contacts after it and lead
   periods starting after it are ignored.
 """
@@ -54,6 +59,7 @@ _FAMILY_SPEC = {
     "lead_from": "datetime64[ns]",
     "not_yet_found": "bool",
     "evidence_contact_ids": "object",
+    "lead_now": "bool",
 }
 ELIGIBILITY_COLUMNS = list(_FAMILY_SPEC)
 _NAT = np.datetime64("NaT", "ns").view(np.int64)
@@ -154,13 +160,15 @@ def _evidence(rows: np.ndarray, owner: np.ndarray, n_owners: int,
 
 
 def _lead_columns(line: Timeline, lead_periods: pd.DataFrame | None, first_eligible: np.ndarray,
-                  as_of: pd.Timestamp | None) -> dict[str, np.ndarray]:
-    """``has_lead_professional``, ``lead_from``, and whether a lead was active once eligible."""
+                  as_of: pd.Timestamp | None, now: int) -> dict[str, np.ndarray]:
+    """``has_lead_professional``, ``lead_from``, ``lead_now``, and whether one was active once
+    eligible (``now``: the analysis's time in ns)."""
     n_families = len(line.ids)
     lead_from = np.full(n_families, _NAT)
     found = np.zeros(n_families, dtype=bool)
     if lead_periods is None or lead_periods.empty or n_families == 0:
-        return {"has_lead_professional": found.copy(), "lead_from": lead_from, "found": found}
+        return {"has_lead_professional": found.copy(), "lead_from": lead_from, "found": found,
+                "lead_now": found.copy()}
     require_columns(lead_periods, ["family_id", "lead_from", "lead_to"], "lead_periods")
     family = pd.Index(line.ids).get_indexer(lead_periods["family_id"])
     start = as_times(lead_periods["lead_from"]).view(np.int64)
@@ -177,7 +185,10 @@ def _lead_columns(line: Timeline, lead_periods: pd.DataFrame | None, first_eligi
     eligible_day = first_eligible[family] // DAY_NS
     covers = (end == _NAT) | (end // DAY_NS >= eligible_day)
     found = np.bincount(family[covers], minlength=n_families) > 0
-    return {"has_lead_professional": has_lead, "lead_from": lead_from, "found": found}
+    open_now = (end == _NAT) | (end // DAY_NS >= now // DAY_NS)
+    lead_now = np.bincount(family[open_now], minlength=n_families) > 0
+    return {"has_lead_professional": has_lead, "lead_from": lead_from, "found": found,
+            "lead_now": lead_now}
 
 
 def eligibility(
@@ -257,7 +268,9 @@ def eligibility(
                          prepared.frame["contact_id"].to_numpy())
     ever = np.logical_or.reduceat(flags, line.starts, axis=0) if len(names) else flags[:0]
     eligible = best["indicator_count"] >= programme.min_indicators
-    leads = _lead_columns(line, lead_periods, best["first_eligible"], as_of)
+    now = as_of.value if as_of is not None else int(
+        as_times(prepared.frame["occurred_at"]).view(np.int64).max())
+    leads = _lead_columns(line, lead_periods, best["first_eligible"], as_of, now)
     families = pd.DataFrame(copy=False, data={
         "family_id": line.ids.copy(),
         "indicators": best["indicators"],
@@ -272,5 +285,6 @@ def eligibility(
         "lead_from": leads["lead_from"].view("datetime64[ns]"),
         "not_yet_found": eligible & ~leads["found"],
         "evidence_contact_ids": best["evidence_contact_ids"],
+        "lead_now": leads["lead_now"],
     })
     return EligibilityResult(families=families, params=params)

@@ -6,12 +6,16 @@ absent.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping
 
 import pandas as pd
 from werkzeug.exceptions import BadRequest
 
-__all__ = ["BadParameter", "int_param", "choice_param", "date_param", "flag_param", "text_param"]
+__all__ = [
+    "BadParameter", "int_param", "number_param", "choice_param", "date_param", "flag_param",
+    "text_param",
+]  # fmt: skip
 
 _TRUE = {"1", "yes", "true", "on"}
 _FALSE = {"0", "no", "false", "off"}
@@ -83,6 +87,44 @@ def int_param(
     except ValueError:
         raise BadParameter(name, value, expected) from None
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise BadParameter(name, value, expected)
+    return number
+
+
+def number_param(
+    args: Mapping[str, str],
+    name: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> float | None:
+    """A finite number (decimals allowed) within ``[minimum, maximum]``, or None when absent.
+
+    Examples
+    --------
+    >>> number_param({"share": "12.5"}, "share", minimum=0, maximum=100)
+    12.5
+    >>> number_param({"share": "101"}, "share", minimum=0, maximum=100)
+    Traceback (most recent call last):
+    ...
+    web.params.BadParameter: 400 Bad Request: Query parameter 'share' is '101': expected ...
+    """
+    value = _raw(args, name)
+    if value is None:
+        return None
+    bounds = []
+    if minimum is not None:
+        bounds.append(f"at least {minimum:g}")
+    if maximum is not None:
+        bounds.append(f"at most {maximum:g}")
+    expected = "a number" + (" of " + " and ".join(bounds) if bounds else "")
+    try:
+        number = float(value)
+    except ValueError:
+        raise BadParameter(name, value, expected) from None
+    if not math.isfinite(number) or (minimum is not None and number < minimum) or (
+        maximum is not None and number > maximum
+    ):
         raise BadParameter(name, value, expected)
     return number
 

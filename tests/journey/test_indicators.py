@@ -133,6 +133,22 @@ def test_families_eligible_but_not_yet_found():
     assert frame["has_lead_professional"].all()
     assert frame.loc["F5", "lead_from"] == pd.Timestamp("2019-01-01")
     assert frame.loc["F2", "lead_from"] == pd.Timestamp("2021-09-01")
+    # Now = the last contact (1 June 2021): F1's period had ended; F3's ends that very day.
+    assert frame["lead_now"].to_dict() == {
+        "F1": False, "F2": True, "F3": True, "F4": True, "F5": True}
+
+
+def test_lead_now_differs_from_ever_having_had_one():
+    rows = journey((DOMESTIC, "2021-01-10"), (ABSENCE, "2021-06-01"), family="F1", prefix="F1")
+    rows += journey((DOMESTIC, "2021-01-10"), family="F2", prefix="F2")
+    periods = lead_periods_frame([("F1", "2021-01-01", "2021-03-01")])
+    frame = eligibility(contacts_frame(rows), periods).families.set_index("family_id")
+    # F1 had one (ended 1 March), F2 never: neither has one now.
+    assert frame["has_lead_professional"].to_dict() == {"F1": True, "F2": False}
+    assert frame["lead_now"].to_dict() == {"F1": False, "F2": False}
+    # As of 1 February F1's period was still open.
+    early = eligibility(contacts_frame(rows), periods, as_of="2021-02-01").families
+    assert early.set_index("family_id")["lead_now"].to_dict() == {"F1": True, "F2": False}
 
 
 def test_as_of_ignores_later_contacts_and_later_lead_periods():

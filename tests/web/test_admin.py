@@ -72,7 +72,8 @@ def test_an_upload_is_loaded_and_reconciled_like_journey_load(app, admin_client,
     link = re.search(r'href="(/admin/uploads/[^"]+/rejects/[^"]+)"', page).group(1)
     rejects = admin_client.get(link)
     assert rejects.status_code == 200 and rejects.mimetype == "text/csv"
-    frame = pd.read_csv(io.StringIO(rejects.get_data(as_text=True)), dtype=str)
+    assert rejects.get_data().startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
+    frame = pd.read_csv(io.BytesIO(rejects.get_data()), dtype=str, encoding="utf-8-sig")
     assert frame["contact_id"].tolist() == ["U3"]
     assert frame["agency"].tolist() == ["'=HYPERLINK(\"x\")"]  # the formula guard
     events = app.extensions["journey.security"].audit.events()
@@ -115,7 +116,11 @@ def test_the_audit_page_filters_and_its_csv_is_formula_safe(app, admin_client, c
     assert "<td>families.csv</td>" in page
     csv = admin_client.get("/admin/audit.csv")
     assert csv.mimetype == "text/csv"
-    frame = pd.read_csv(io.StringIO(csv.get_data(as_text=True)), dtype=str)
+    assert csv.get_data().startswith(b"\xef\xbb\xbf")
+    assert re.match(r'attachment; filename="audit-at-\d{8}-\d{6}\.csv"',
+                    csv.headers["Content-Disposition"])
+    frame = pd.read_csv(io.BytesIO(csv.get_data()), dtype=str, encoding="utf-8-sig")
+    assert frame["at_utc"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()
     assert "'=cmd|' /C calc'!A0" in frame["actor"].tolist()
     assert not frame["actor"].fillna("").str.startswith("=").any()
     assert audit.events(limit=1)[0].action == "audit-export"  # downloading is recorded too

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -160,28 +161,41 @@ def test_pagination_splits_the_list_and_links_the_pages(client):
 
 
 @pytest.mark.parametrize(
-    ("query", "fragment"),
+    ("query", "fragment", "field"),
     [
-        ("?min_contacts=lots", "'min_contacts' is 'lots'"),
-        ("?min_agencies=-2", "'min_agencies' is '-2'"),
-        ("?count=monthly", "one of peak, total"),
-        ("?from=2021-13-01", "YYYY-MM-DD"),
-        ("?from=2022-02-01&to=2022-01-01", "'from' is after 'to'"),
-        ("?indicator=astrology", "'indicator' is 'astrology'"),
-        ("?high_contact=perhaps", "yes or no"),
-        ("?lead=sometimes", "one of with, without"),
-        ("?sort=person_id", "'sort' is 'person_id'"),
-        ("?sort=contacts;drop", "'sort'"),
-        ("?order=sideways", "one of asc, desc"),
-        ("?page=0", "at least 1"),
-        ("?page=4&per_page=2", "this list has 3 page(s)"),
-        ("?per_page=100000", "at most 500"),
+        ("?min_contacts=lots", "'min_contacts' is 'lots'", "min_contacts"),
+        ("?min_agencies=-2", "'min_agencies' is '-2'", "min_agencies"),
+        ("?count=monthly", "one of peak, total", "count"),
+        ("?from=2021-13-01", "YYYY-MM-DD", "from"),
+        ("?from=2022-02-01&to=2022-01-01", "'from' is after 'to'", "to"),
+        ("?indicator=astrology", "'indicator' is 'astrology'", "indicator"),
+        ("?high_contact=perhaps", "yes or no", "high_contact"),
+        ("?escalated=perhaps", "yes or no", "escalated"),
+        ("?lead=sometimes", "one of never, none_now, now, with", "lead"),
+        ("?min_uncoordinated=1.5", "'min_uncoordinated' is '1.5'", "min_uncoordinated"),
+        ("?min_uncoordinated_share=101", "at most 100", "min_uncoordinated_share"),
+        ("?min_uncoordinated_share=nan", "expected a number", "min_uncoordinated_share"),
+        ("?sort=person_id", "'sort' is 'person_id'", "sort"),
+        ("?sort=contacts;drop", "'sort'", "sort"),
+        ("?order=sideways", "one of asc, desc", "order"),
+        ("?page=0", "at least 1", "page"),
+        ("?page=4&per_page=2", "this list has 3 page(s)", "page"),
+        ("?per_page=100000", "at most 500", "per_page"),
     ],
 )
-def test_bad_parameters_are_a_400_with_a_clear_message(client, query, fragment):
+def test_bad_parameters_re_show_the_form_with_the_error_beside_the_field(
+    client, query, fragment, field
+):
     html = client.get(f"/families{query}")
     assert html.status_code == 400
-    assert "Bad Request — Journey service" in html.get_data(as_text=True)
+    page = html.get_data(as_text=True)
+    assert "<title>Families — Journey service</title>" in page
+    assert 'id="families-filters"' in page  # the form, not a bare error page
+    beside = re.search(rf'<span class="field-error" id="{field}-error">([^<]*)</span>', page)
+    assert beside is not None and fragment in unescape(beside.group(1))
+    assert "families match" not in page and "Download these" not in page
+    if field in {"min_contacts", "min_uncoordinated_share", "lead", "to"}:
+        assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', page)
     as_json = client.get(f"/families.json{query}")
     assert as_json.status_code == 400
     assert fragment in as_json.get_json()["message"]
@@ -194,7 +208,9 @@ def _csv(client, query: str = "") -> list[dict]:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with the BOM Excel needs
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_csv_holds_the_filtered_list_in_order_on_one_sheet(client):
@@ -224,5 +240,34 @@ def test_hostile_area_is_escaped_in_the_list(client):
 
 
 def test_csv_of_an_empty_selection_is_just_the_header(client, store):
-    text = client.get("/families.csv?min_contacts=1000").get_data(as_text=True)
-    assert text.splitlines() == [",".join(store.result("family_summary").columns)]
+    text = client.get("/families.csv?min_contacts=1000").get_data().decode("utf-8-sig")
+    columns = list(store.result("family_summary").columns)
+    columns.insert(columns.index("indicators") + 1, "indicator_names")
+    assert text.splitlines() == [",".join(columns)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?min_uncoordinated=3", ["F001", "F003"]),  # 31 and 3 uncoordinated contacts
+        ("?min_uncoordinated_share=75", ["F001", "F003"]),  # 96.9% and exactly 75%
+        ("?min_uncoordinated_share=75.1", ["F001"]),
+        ("?escalated=1", ["F004"]),
+        ("?lead=never", ["F001", "F003", "F004", "F005"]),
+        ("?lead=without", ["F001", "F003", "F004", "F005"]),  # old links: "never"
+        ("?lead=now", ["F002"]),  # its period (from 2022-01-01) is still open
+        ("?lead=none_now", ["F001", "F003", "F004", "F005"]),
+    ],
+)
+def test_new_filters_worked_out_by_hand(client, query, expected):
+    assert _ids(client, query) == expected
+    assert [r["family_id"] for r in _csv(client, query)] == expected  # the CSV is the list
+
+
+def test_page_shows_the_filters_used_and_names_the_csv_after_them(client):
+    html = client.get("/families?min_agencies=2&escalated=1").get_data(as_text=True)
+    assert 'autocomplete="off"' in html and "families.js" in html
+    assert "at least 2 agencies" in html and ">escalated</span>" in html
+    response = client.get("/families.csv?min_agencies=2&escalated=1")
+    assert 'filename="families-min_agencies-2-escalated.csv"' in response.headers[
+        "Content-Disposition"]  # fmt: skip

@@ -14,13 +14,18 @@ Filters (query parameters; all optional, combined with AND):
     the family's area, exactly.
 ``indicator``
     the family has evidenced this headline indicator.
-``high_contact``, ``eligible``, ``not_yet_found``
+``min_uncoordinated``, ``min_uncoordinated_share``
+    at least this many uncoordinated contacts / at least this percentage (0-100)
+    of the family's contacts uncoordinated.
+``high_contact``, ``eligible``, ``not_yet_found``, ``escalated``
     yes/no on the stored flags (``not_yet_found``: eligible but no lead professional).
 ``child_before_age``
     yes/no: a child of the family was high-contact before the ``by_age``
     birthday (``children_high_contact_before_age`` of the stored list).
 ``lead``
-    ``with`` or ``without`` a lead professional at any time.
+    ``with`` (had a lead professional at some time), ``never`` (never had one;
+    ``without`` is the same, for old links), ``now`` (one is active at the
+    analysis's time) or ``none_now`` (none active then: never had one, or it ended).
 ``sort`` and ``order`` (``asc``/``desc``), ``page`` and ``per_page``.
 """
 
@@ -36,8 +41,16 @@ from werkzeug.exceptions import BadRequest
 
 from journey.parameters import AnalysisParameters
 from web.contexts.common import analysis_meta, records
+from web.contexts.families_filters import FILTERS, LEAD_ALIASES, LEAD_CHOICES, active_filters
 from web.data import ServiceData
-from web.params import choice_param, date_param, flag_param, int_param, text_param
+from web.params import (
+    choice_param,
+    date_param,
+    flag_param,
+    int_param,
+    number_param,
+    text_param,
+)
 
 __all__ = [
     "FamilyQuery",
@@ -47,6 +60,9 @@ __all__ = [
     "families_context",
     "families_page",
     "families_csv_frame",
+    "families_form_error",
+    "indicator_names",
+    "PAGE_SIZES",
 ]
 
 # Columns the list can be sorted by (the whitelist), with their headings and how a cell reads:
@@ -83,10 +99,13 @@ DISPLAYED = [
     "first_eligible",
 ]
 # The fields of each family record in the JSON twin and the page.
-SHOWN = [*SORTABLE, "high_contact", "has_lead_professional", "not_yet_found"]
+SHOWN = [*SORTABLE, "high_contact", "has_lead_professional", "lead_now", "not_yet_found",
+         "escalated"]  # fmt: skip
 # Text sorts A to Z first; numbers and dates largest or latest first.
 _TEXT_SORTS = {column for column, (_, kind) in SORTABLE.items() if kind in ("family", "text")}
 _NUMERIC_KINDS = {"number", "percent"}
+# The page-size control's choices (the app's own page size is added when it is not one).
+PAGE_SIZES = (25, 50, 100, 200)
 
 
 @dataclass(frozen=True)
@@ -103,6 +122,9 @@ class FamilyQuery:
     high_contact: bool | None = None
     eligible: bool | None = None
     not_yet_found: bool | None = None
+    escalated: bool | None = None
+    min_uncoordinated: int | None = None
+    min_uncoordinated_share: float | None = None
     lead: str | None = None
     child_before_age: bool | None = None
     sort: str = "contacts"
@@ -125,6 +147,8 @@ class FamilyQuery:
                 value = value.strftime("%Y-%m-%d")
             elif isinstance(value, bool):
                 value = "1" if value else "0"
+            elif isinstance(value, float):
+                value = f"{value:g}"
             out[names.get(key, key)] = str(value)
         return out
 
@@ -145,7 +169,12 @@ def parse_family_query(
         high_contact=flag_param(args, "high_contact"),
         eligible=flag_param(args, "eligible"),
         not_yet_found=flag_param(args, "not_yet_found"),
-        lead=choice_param(args, "lead", ["with", "without"]),
+        escalated=flag_param(args, "escalated"),
+        min_uncoordinated=int_param(args, "min_uncoordinated", minimum=0),
+        min_uncoordinated_share=number_param(
+            args, "min_uncoordinated_share", minimum=0, maximum=100
+        ),
+        lead=_lead(args),
         child_before_age=flag_param(args, "child_before_age"),
         sort=sort,
         order=choice_param(
@@ -156,42 +185,26 @@ def parse_family_query(
         default_per_page=per_page,
     )
     if query.start is not None and query.end is not None and query.start > query.end:
-        raise BadRequest("Query parameter 'from' is after 'to': the date range is empty.")
+        error = BadRequest("Query parameter 'from' is after 'to': the date range is empty.")
+        error.parameter = "to"
+        raise error
     return query
 
 
-def _flag(summary: pd.DataFrame, column: str) -> pd.Series:
-    return summary[column].fillna(False).astype(bool)
+def _lead(args: Mapping[str, str]) -> str | None:
+    value = (args.get("lead") or "").strip()
+    if value in LEAD_ALIASES:
+        return LEAD_ALIASES[value]
+    return choice_param(args, "lead", LEAD_CHOICES)
 
 
 def filter_families(summary: pd.DataFrame, query: FamilyQuery) -> pd.DataFrame:
     """The rows of ``family_summary`` that pass ``query``'s filters, in its sort order."""
     keep = pd.Series(True, index=summary.index)
-    contacts, agencies = (
-        ("peak_contacts", "peak_agencies") if query.count == "peak" else ("contacts", "agencies")
-    )
-    if query.min_contacts is not None:
-        keep &= summary[contacts].fillna(0) >= query.min_contacts
-    if query.min_agencies is not None:
-        keep &= summary[agencies].fillna(0) >= query.min_agencies
-    if query.start is not None:
-        keep &= summary["last_contact"] >= query.start
-    if query.end is not None:
-        keep &= summary["first_contact"] < query.end + pd.Timedelta(days=1)
-    if query.area is not None:
-        keep &= summary["area"] == query.area
-    if query.indicator is not None:
-        evidenced = ";" + summary["indicators"].fillna("").astype(str) + ";"
-        keep &= evidenced.str.contains(f";{query.indicator};", regex=False)
-    for flag in ("high_contact", "eligible", "not_yet_found"):
-        wanted = getattr(query, flag)
-        if wanted is not None:
-            keep &= _flag(summary, flag) == wanted
-    if query.lead is not None:
-        keep &= _flag(summary, "has_lead_professional") == (query.lead == "with")
-    if query.child_before_age is not None:
-        children = summary.get("children_high_contact_before_age", pd.Series(0, summary.index))
-        keep &= (children.fillna(0) > 0) == query.child_before_age
+    for name, rows in FILTERS.items():
+        value = getattr(query, name)
+        if value is not None:
+            keep &= rows(summary, value, query).to_numpy()
     keys = [query.sort] if query.sort == "family_id" else [query.sort, "family_id"]
     ascending = [query.order == "asc"] + [True] * (len(keys) - 1)
     return summary[keep].sort_values(
@@ -207,24 +220,37 @@ def known_indicators(data: ServiceData) -> list[str]:
     return list(sets[name].indicators) if name in sets else []
 
 
+def indicator_names(data: ServiceData) -> dict[str, str]:
+    """Indicator code -> its readable name, for the stored analysis's indicator set."""
+    meta = data.meta() or {}
+    name = meta.get("indicator_set") or AnalysisParameters().indicator_set
+    sets = data.taxonomy.indicator_sets
+    return dict(sets[name].indicators) if name in sets else {}
+
+
 def families_csv_frame(data: ServiceData, query: FamilyQuery) -> pd.DataFrame:
-    """Every family passing the filters (all pages), all stored columns.
+    """Every family passing the filters (all pages), all stored columns, in the list's order,
+    with ``indicator_names`` (readable, ``; ``-joined) beside the ``indicators`` codes.
 
     Raises
     ------
     NotAnalysed
         Before any analysis (503).
     """
-    return filter_families(data.analysed_result("family_summary"), query)
+    chosen = filter_families(data.analysed_result("family_summary"), query).copy()
+    if "indicators" in chosen:
+        names = indicator_names(data)
+        readable = chosen["indicators"].fillna("").astype(str).map(
+            lambda codes: "; ".join(names.get(c, c) for c in codes.split(";") if c)
+        )
+        chosen.insert(chosen.columns.get_loc("indicators") + 1, "indicator_names", readable)
+    return chosen
 
 
 def _filters(query: FamilyQuery) -> dict[str, Any]:
     """The filters as typed values (None when not given), named as their query parameters."""
     names = {"start": "from", "end": "to"}
-    fields = [
-        "min_contacts", "min_agencies", "count", "start", "end", "area", "indicator",
-        "high_contact", "eligible", "not_yet_found", "lead", "child_before_age",
-    ]  # fmt: skip
+    fields = ["count", *FILTERS]
     filters = {names.get(name, name): getattr(query, name) for name in fields}
     for name in ("from", "to"):  # calendar dates, as the query gives them
         filters[name] = None if filters[name] is None else filters[name].date().isoformat()
@@ -245,9 +271,11 @@ def families_context(data: ServiceData, query: FamilyQuery) -> dict[str, Any]:
     chosen = filter_families(summary, query)
     pages = math.ceil(len(chosen) / query.per_page)
     if query.page > max(pages, 1):
-        raise BadRequest(
+        error = BadRequest(
             f"Query parameter 'page' is {query.page}: this list has {max(pages, 1)} page(s)."
         )
+        error.parameter = "page"
+        raise error
     start = (query.page - 1) * query.per_page
     return {
         "analysis": analysis_meta(data),
@@ -260,8 +288,51 @@ def families_context(data: ServiceData, query: FamilyQuery) -> dict[str, Any]:
         "total": len(chosen),
         "areas": sorted(summary["area"].dropna().astype(str).unique().tolist()),
         "indicators": known_indicators(data),
+        "active_filters": active_filters(query, indicator_names(data)),
         "families": records(chosen.iloc[start : start + query.per_page], SHOWN),
     }
+
+
+def families_form_error(
+    data: ServiceData, args: Mapping[str, str], error: BadRequest, *, per_page: int
+) -> dict[str, Any]:
+    """The families page for a query with a bad value: the form as sent, the error beside
+    its field (``errors``: parameter -> message) and no list."""
+    summary = data.analysed_result("family_summary")
+    field_name = getattr(error, "parameter", None) or "form"
+    sent = {k: v for k, v in args.items() if isinstance(v, str)}
+    return {
+        "analysis": analysis_meta(data),
+        "errors": {field_name: error.description},
+        "query": sent,
+        "sort": sent.get("sort") if sent.get("sort") in SORTABLE else "contacts",
+        "order": "asc" if sent.get("order") == "asc" else "desc",
+        "per_page": per_page,
+        "page_sizes": _page_sizes(per_page, per_page),
+        "lead_choices": LEAD_CHOICES,
+        "default_per_page": per_page,
+        "total": None,
+        "pages": 0,
+        "page": 1,
+        "areas": sorted(summary["area"].dropna().astype(str).unique().tolist()),
+        "indicators": known_indicators(data),
+        "indicator_names": indicator_names(data),
+        "active_filters": [],
+        "families": [],
+        "columns": [],
+        "csv_query": {},
+        "window_days": _window_days(analysis_meta(data)),
+    }
+
+
+def _page_sizes(default: int, current: int) -> list[int]:
+    return sorted({*PAGE_SIZES, default, current})
+
+
+def _window_days(analysis: dict[str, Any] | None) -> float:
+    parameters = (analysis or {}).get("parameters") or {}
+    # What count=peak counts over: the stored analysis' high-contact window.
+    return parameters.get("window_days", AnalysisParameters().window_days)
 
 
 def _column(name: str, query: FamilyQuery) -> dict[str, Any]:
@@ -291,9 +362,6 @@ def families_page(context: dict[str, Any], query: FamilyQuery) -> dict[str, Any]
     query : FamilyQuery
         The list's validated query.
     """
-    parameters = (context["analysis"] or {}).get("parameters") or {}
-    # What count=peak counts over: the stored analysis' high-contact window.
-    window_days = parameters.get("window_days", AnalysisParameters().window_days)
     args = query.args()
     return {
         # Links add their own page; the CSV holds every page.
@@ -301,5 +369,9 @@ def families_page(context: dict[str, Any], query: FamilyQuery) -> dict[str, Any]
         "csv_query": {k: v for k, v in args.items() if k not in {"page", "per_page"}},
         "columns": [_column(name, query) for name in DISPLAYED],
         "sort_heading": SORTABLE[query.sort][0],
-        "window_days": window_days,
+        "window_days": _window_days(context["analysis"]),
+        "page_sizes": _page_sizes(query.default_per_page, query.per_page),
+        "lead_choices": LEAD_CHOICES,
+        "default_per_page": query.default_per_page,
+        "errors": {},
     }

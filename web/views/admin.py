@@ -15,7 +15,7 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 
 from graph_loader.accounts import AUDIT_ACTIONS
 from journey.access import ROLE_DESCRIPTIONS, ROLES
-from journey.csv_export import frame_to_csv
+from journey.csv_export import csv_filename, excel_csv_bytes
 from journey.errors import AccountError
 from web.params import choice_param, date_param, text_param
 from web.services import accounts, audit, client_address
@@ -133,13 +133,16 @@ def audit_csv() -> Response:
     events = audit().events(**_audit_filters(), limit=_AUDIT_CSV_ROWS)
     columns = ["event_id", "at", "actor", "role", "action", "subject", "outcome", "address"]
     frame = pd.DataFrame([[getattr(e, c) for c in columns] for e in events], columns=columns)
-    frame["at"] = frame["at"].map(lambda at: at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    # UTC, to the minute, as Excel reads a date-time.
+    frame["at"] = frame["at"].map(lambda at: at.strftime("%Y-%m-%d %H:%M"))
+    frame = frame.rename(columns={"at": "at_utc"})
     shown = ", ".join(f"{k}={v}" for k, v in _query_args().items()) or "all"
     _record("audit-export", shown)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    name = csv_filename("audit", {**_query_args(), "at": stamp})
     return Response(
-        frame_to_csv(frame), mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
+        excel_csv_bytes(frame), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )  # fmt: skip
 
 

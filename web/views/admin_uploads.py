@@ -23,7 +23,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import secure_filename
 
-from journey.csv_export import frame_to_csv
+from journey.csv_export import excel_csv_bytes
 from journey.errors import JourneyError
 from web.data import service_data
 from web.services import audit, client_address
@@ -145,5 +145,5 @@ def rejects(upload_id: str, name: str) -> Response:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     audit().record("export", actor=g.user.name, role=g.user.role, subject=f"rejects {name}",
                    address=client_address())  # fmt: skip
-    return Response(frame_to_csv(frame), mimetype="text/csv",
+    return Response(excel_csv_bytes(frame), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip

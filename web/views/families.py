@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, request, url_for
+from werkzeug.exceptions import BadRequest
 
-from journey.csv_export import frame_to_csv
+from journey.csv_export import csv_filename, excel_csv_bytes
 from web.contexts import families_context, families_csv_frame, family_context, family_map
-from web.contexts.families import families_page, known_indicators, parse_family_query
+from web.contexts.families import (
+    families_form_error,
+    families_page,
+    indicator_names,
+    known_indicators,
+    parse_family_query,
+)
 from web.contexts.family import family_page
 from web.data import service_data
 from web.privacy import deidentify_frame, row_filter
@@ -30,20 +37,37 @@ def _query():
 @blueprint.get("/families", defaults={"fmt": "html"})
 @blueprint.get("/families.<any(json):fmt>")
 def families(fmt: str) -> Response:
-    """One page of the filtered, sorted families list (503 before any analysis)."""
-    query = _query()
-    context = families_context(service_data(), query)
-    return respond("families.html", context, fmt, page=lambda c: families_page(c, query))
+    """One page of the filtered, sorted families list (503 before any analysis).
+
+    A bad value gives the page again (HTTP 400) with the form as sent and the error beside its
+    field; the JSON twin answers 400 with a JSON error.
+    """
+    try:
+        query = _query()
+        context = families_context(service_data(), query)
+    except BadRequest as error:
+        if fmt == "json":
+            raise
+        per_page = current_app.config["FAMILIES_PER_PAGE"]
+        context = families_form_error(service_data(), request.args, error, per_page=per_page)
+        return respond("families.html", context, fmt, status=400)
+    names = indicator_names(service_data())
+    return respond(
+        "families.html", context, fmt,
+        page=lambda c: {**families_page(c, query), "indicator_names": names},
+    )  # fmt: skip
 
 
 @blueprint.get("/families.csv")
 def families_csv() -> Response:
     """Every family passing the list's filters, as CSV (formula-safe; 503 before any analysis)."""
-    frame = deidentify_frame(families_csv_frame(service_data(), _query()))
+    query = _query()
+    frame = deidentify_frame(families_csv_frame(service_data(), query))
+    args = {k: v for k, v in query.args().items() if k not in {"page", "per_page"}}
     return Response(
-        frame_to_csv(frame),
+        excel_csv_bytes(frame),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="families.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{csv_filename("families", args)}"'},
     )
 
 
