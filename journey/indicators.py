@@ -20,9 +20,10 @@ once per family), with ``w = window_days`` days of 24 hours:
   ``lead_from`` is the start of its first. A family is *not yet found* when it
   is eligible and no lead professional was active on or after the day it
   became eligible: it never had one, or only before it became eligible.
-  ``lead_now``: a lead-professional period is open at the analysis's time
-  (``as_of``, or the day of the last contact in the data): no ``lead_to``, or a
-  ``lead_to`` on or after that day. "No lead professional now" (not
+  ``lead_now``: a lead-professional period is open at the analysis's time: no
+  ``lead_to``, or (with ``as_of``) a ``lead_to`` on or after that day. Without
+  ``as_of`` only a period with no end is open, so that one family's answer
+  never depends on the other families' data. "No lead professional now" (not
   ``lead_now``) is wider than "never had one" (not ``has_lead_professional``):
   it includes families whose lead professional's period ended.
 * ``as_of``: the analysis as it stood at that time: contacts after it and lead
@@ -160,9 +161,9 @@ def _evidence(rows: np.ndarray, owner: np.ndarray, n_owners: int,
 
 
 def _lead_columns(line: Timeline, lead_periods: pd.DataFrame | None, first_eligible: np.ndarray,
-                  as_of: pd.Timestamp | None, now: int) -> dict[str, np.ndarray]:
+                  as_of: pd.Timestamp | None) -> dict[str, np.ndarray]:
     """``has_lead_professional``, ``lead_from``, ``lead_now``, and whether one was active once
-    eligible (``now``: the analysis's time in ns)."""
+    eligible."""
     n_families = len(line.ids)
     lead_from = np.full(n_families, _NAT)
     found = np.zeros(n_families, dtype=bool)
@@ -185,7 +186,9 @@ def _lead_columns(line: Timeline, lead_periods: pd.DataFrame | None, first_eligi
     eligible_day = first_eligible[family] // DAY_NS
     covers = (end == _NAT) | (end // DAY_NS >= eligible_day)
     found = np.bincount(family[covers], minlength=n_families) > 0
-    open_now = (end == _NAT) | (end // DAY_NS >= now // DAY_NS)
+    open_now = end == _NAT
+    if as_of is not None:
+        open_now |= end // DAY_NS >= as_of.value // DAY_NS
     lead_now = np.bincount(family[open_now], minlength=n_families) > 0
     return {"has_lead_professional": has_lead, "lead_from": lead_from, "found": found,
             "lead_now": lead_now}
@@ -268,9 +271,7 @@ def eligibility(
                          prepared.frame["contact_id"].to_numpy())
     ever = np.logical_or.reduceat(flags, line.starts, axis=0) if len(names) else flags[:0]
     eligible = best["indicator_count"] >= programme.min_indicators
-    now = as_of.value if as_of is not None else int(
-        as_times(prepared.frame["occurred_at"]).view(np.int64).max())
-    leads = _lead_columns(line, lead_periods, best["first_eligible"], as_of, now)
+    leads = _lead_columns(line, lead_periods, best["first_eligible"], as_of)
     families = pd.DataFrame(copy=False, data={
         "family_id": line.ids.copy(),
         "indicators": best["indicators"],

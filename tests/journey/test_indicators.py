@@ -133,9 +133,14 @@ def test_families_eligible_but_not_yet_found():
     assert frame["has_lead_professional"].all()
     assert frame.loc["F5", "lead_from"] == pd.Timestamp("2019-01-01")
     assert frame.loc["F2", "lead_from"] == pd.Timestamp("2021-09-01")
-    # Now = the last contact (1 June 2021): F1's period had ended; F3's ends that very day.
+    # Without as_of only a period with no end is open now: F3's has ended.
     assert frame["lead_now"].to_dict() == {
-        "F1": False, "F2": True, "F3": True, "F4": True, "F5": True}
+        "F1": False, "F2": True, "F3": False, "F4": True, "F5": True}
+    # As of 1 June 2021 F3's period ends that very day (still open); F2's and
+    # F5's open periods had not started.
+    as_of = eligibility(contacts_frame(rows), periods, as_of="2021-06-01").families
+    assert as_of.set_index("family_id")["lead_now"].to_dict() == {
+        "F1": False, "F2": False, "F3": True, "F4": True, "F5": False}
 
 
 def test_lead_now_differs_from_ever_having_had_one():

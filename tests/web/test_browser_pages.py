@@ -13,7 +13,7 @@ import pytest
 
 from tests.accessibility import serious_violations
 from tests.web.test_access import urls
-from tests.web.test_browser import DESKTOP, Visit
+from tests.web.test_browser import DESKTOP, PHONE, Visit
 from web.access import allowed_endpoints
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_the_page_list_covers_the_pages_people_use(live_app):
         assert page in found, page
 
 
-@pytest.mark.parametrize("size", [DESKTOP], ids=["desktop"])
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_every_page_passes_axe_and_fits_the_width(browser, live_server, live_app, axe_script,
                                                    size):  # fmt: skip
     problems: dict[str, list[str]] = {}
