@@ -76,12 +76,7 @@ def int_param(
     value = _raw(args, name)
     if value is None:
         return default
-    bounds = []
-    if minimum is not None:
-        bounds.append(f"at least {minimum}")
-    if maximum is not None:
-        bounds.append(f"at most {maximum}")
-    expected = "a whole number" + (" of " + " and ".join(bounds) if bounds else "")
+    expected = _expected("a whole number", minimum, maximum)
     try:
         number = int(value)
     except ValueError:
@@ -89,6 +84,14 @@ def int_param(
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         raise BadParameter(name, value, expected)
     return number
+
+
+def _expected(kind: str, minimum: float | None, maximum: float | None) -> str:
+    """What a number parameter must be, in words: "a number of at least 0 and at most 100"."""
+    bounds = [f"{word} {bound:g}" if isinstance(bound, float) else f"{word} {bound}"
+              for word, bound in (("at least", minimum), ("at most", maximum))
+              if bound is not None]  # fmt: skip
+    return kind + (" of " + " and ".join(bounds) if bounds else "")
 
 
 def number_param(
@@ -112,12 +115,7 @@ def number_param(
     value = _raw(args, name)
     if value is None:
         return None
-    bounds = []
-    if minimum is not None:
-        bounds.append(f"at least {minimum:g}")
-    if maximum is not None:
-        bounds.append(f"at most {maximum:g}")
-    expected = "a number" + (" of " + " and ".join(bounds) if bounds else "")
+    expected = _expected("a number", minimum, maximum)
     try:
         number = float(value)
     except ValueError:
