@@ -206,12 +206,15 @@ class Neo4jStore(Neo4jConnection):
     def finish_load(self) -> None:
         """Rebuild the journey chains and steps of the families and people the load changed.
 
-        A family whose contact rows in the graph are all rows this load wrote
+        The families are those this load wrote to and those still marked as
+        touched in the store. A family whose contact rows in the graph are all rows this load wrote
         (every new family) gets its chain from those rows; any other is read
         back. Chains whose digest matches the stored one are left alone, so a
         reload of the same data writes no chain at all.
         """
-        families = sorted(self._touched_families)
+        # The families marked in the store too: a load killed before this point
+        # wrote rows (and marked their families) whose chains it never built.
+        families = sorted(self._touched_families | set(self.touched_families()))
         loaded = pd.concat(self._loaded) if self._loaded else pd.DataFrame(columns=_JOURNEY_COLUMNS)
         self._touched_families.clear()
         self._loaded.clear()

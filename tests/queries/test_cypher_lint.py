@@ -24,14 +24,15 @@ LINTER = ROOT / "tools" / "cypher-lint"
 ROW_KEYS = ["contact_id", "agency", "occurred_at", "contact_type", "referred_by", "from_id",
             "to_id", "from_agency", "to_agency", "people", "families", "next_id"]  # fmt: skip
 SCHEMA = {
-    "labels": ["Person", "Family", "Contact", "Agency", "LeadPeriod", "Load", "Result", "Meta"],
+    "labels": ["Person", "Family", "Contact", "Agency", "LeadPeriod", "Load", "Result", "Meta",
+               "Touched"],
     "relationshipTypes": ["MEMBER_OF", "INVOLVES", "WITH", "REFERRED_BY", "NEXT_FOR_PERSON",
                           "NEXT_FOR_FAMILY", "FLOWS_TO", "LEAD_FOR"],
     "propertyKeys": ["id", "area", "listed", "role", "birth_month", "sex", "at", "type",
                      "service", "source_system", "name", "sector", "family_id", "person_id",
                      "step", "days", "lead_from", "lead_to", "source", "kind", "started_at",
                      "finished_at", "rows_in", "loaded", "rejected", "rejects_path", "payload",
-                     "run_id", "mapping", "checksum", "duplicates",
+                     "run_id", "mapping", "checksum", "duplicates", "updated",
                      "key", "value", "transitions", "families", "median_days", "digest",
                      "chain_digest", *ROW_KEYS],
     "parameters": {

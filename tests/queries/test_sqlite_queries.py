@@ -203,6 +203,7 @@ def exercise(store: SQLiteStore) -> None:
     store.write_contacts(contacts.head(1).assign(service="Unit\x1fA"))
     store.finish_load()
     store.contacts()
+    store.mark_touched(["F1"]), store.touched_families(), store.clear_touched(["F1"])
     with pytest.raises(StoreError, match="write failed"):
         store.write_contacts(contacts.assign(contact_type=None))  # NOT NULL: rolled back
     store.people(), store.people("F1"), store.families(), store.agencies(), store.loads()
