@@ -27,6 +27,7 @@ from journey.event_log import PreparedContacts, prepare
 from journey.family_summary import contacts_per_month, family_summary
 from journey.journeys import family_journeys
 from journey.members import member_results
+from journey.outcomes_run import analysis_step as outcomes_step
 from journey.parameters import AnalysisParameters
 from journey.report import render_report
 from journey.store import Store
@@ -147,6 +148,7 @@ STEPS = (
     Step("cohort_intervention", _cohort_points, per_family=False),
     Step("escalated", _escalated, per_family=False),
     Step("pathways", _cohort_pathways, per_family=False),
+    Step("outcomes", outcomes_step, per_family=False),
 )
 
 
@@ -229,6 +231,7 @@ def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[
         "broker_agencies": done["intervention"].brokers,
         "intervention_cohorts": done["cohort_intervention"],
         "contacts_per_month": contacts_per_month(inputs.contacts.agency_journeys),
+        **done["outcomes"],  # journey/outcomes_run.py
     }
 
 

@@ -13,8 +13,9 @@ import pandas as pd
 from journey.analysis import AnalysisRun
 from journey.csv_export import write_csv
 from journey.errors import OutputError
+from journey.outcomes_run import OUTCOME_FILES
 
-__all__ = ["OUTPUT_FILES", "write_outputs"]
+__all__ = ["OUTPUT_FILES", "write_outputs", "write_outcome_files"]
 
 # The files `journey analyse` writes, and the result frame each comes from.
 OUTPUT_FILES = {
@@ -26,6 +27,7 @@ OUTPUT_FILES = {
     "pathway_ends.csv": "pathway_ends",
     "variants.csv": "variants",
     "intervention_agencies.csv": "intervention_agencies",
+    **OUTCOME_FILES,
 }
 
 
@@ -55,6 +57,8 @@ def write_outputs(run: AnalysisRun, out_dir: str | Path, *, evidence: bool = Fal
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for file_name, frame_name in OUTPUT_FILES.items():
+            if frame_name not in run.frames:
+                continue  # no outcome frames under a taxonomy without the plan's indicator set
             target = out / file_name
             write_csv(_csv_ready(run.frames[frame_name]), target)
             written.append(target)
@@ -67,3 +71,17 @@ def write_outputs(run: AnalysisRun, out_dir: str | Path, *, evidence: bool = Fal
     except OSError as error:
         raise OutputError(f"{out}: cannot write analysis results ({error.strerror})") from None
     return [*written, out / "summary.json", out / "report.md"]
+
+
+def write_outcome_files(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+    """Write the files of ``journey outcomes`` (:data:`~journey.outcomes_run.OUTCOME_FILES`)."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for file_name, frame_name in OUTCOME_FILES.items():
+            write_csv(_csv_ready(frames[frame_name]), out / file_name)
+            written.append(out / file_name)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot write outcome results ({error.strerror})") from None
+    return written

@@ -388,6 +388,7 @@ def demo(
 
 
 import web.cli_load  # noqa: E402, F401  (defines `journey load` on this group)
+import web.cli_outcomes  # noqa: E402, F401  (defines `journey outcomes`)
 
 cli.add_command(cli_users.users)  # `journey users ...`
 cli_loads.register(cli, store_option=store_option, handles_errors=handles_errors,

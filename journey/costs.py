@@ -1,0 +1,143 @@
+"""What journeys cost: unit costs per contact, each family's journey, agencies, before and after.
+
+Definitions (docs/analyses.md#journey-costs). A unit-cost table has one row
+per (sector, agency, contact type) with a cost in pounds and its ``source``;
+an empty sector, agency or contact type matches any. A contact takes the cost
+of its most specific matching row: agency and type, then agency, then sector
+and type, then sector, then type, then the catch-all row (all three empty);
+a contact no row matches costs 0. The shipped table
+(``journey/data/unit_costs.csv``) is illustrative throughout: every row's
+source says ``illustrative``, and so does every page and file that uses it.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from io import StringIO
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from journey.errors import ParameterError
+from journey.outcomes import add_months
+
+__all__ = ["UNIT_COST_COLUMNS", "COST_COLUMNS", "load_unit_costs", "contact_costs",
+           "journey_costs", "agency_costs"]  # fmt: skip
+
+UNIT_COST_COLUMNS = ["sector", "agency", "contact_type", "cost_gbp", "source"]
+COST_COLUMNS = ["family_id", "contacts", "cost_gbp", "first_contact", "last_contact", "years",
+                "cost_per_year", "lead_from", "cost_12m_before", "cost_12m_after",
+                "illustrative"]  # fmt: skip
+# Most specific first: which of (sector, agency, contact_type) a row must name.
+_SPECIFICITY = [("agency", "contact_type"), ("agency",), ("sector", "contact_type"), ("sector",),
+                ("contact_type",), ()]  # fmt: skip
+
+
+def load_unit_costs(path: str | Path | None = None) -> pd.DataFrame:
+    """Read a unit-cost CSV (``None``: the shipped, illustrative table).
+
+    Raises
+    ------
+    ParameterError
+        Naming the file, the line and the column: a missing column, a cost
+        that is not a number of pounds at least 0, an empty source, or two
+        rows for the same (sector, agency, contact type).
+    """
+    if path is None:
+        text = resources.files("journey.data").joinpath("unit_costs.csv").read_text("utf-8")
+        where = "shipped unit costs"
+    else:
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            why = getattr(error, "strerror", None) or "not UTF-8 text"
+            raise ParameterError(f"{path}: cannot read the unit costs ({why})") from None
+        where = str(path)
+    table = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    missing = [c for c in UNIT_COST_COLUMNS if c not in table.columns]
+    if missing:
+        raise ParameterError(f"{where}: missing column(s): {', '.join(missing)}")
+    table = table[UNIT_COST_COLUMNS].apply(lambda column: column.str.strip())
+    cost = pd.to_numeric(table["cost_gbp"], errors="coerce")
+    for index in table.index[~(cost >= 0) | (table["source"] == "")]:
+        column = "source" if cost[index] >= 0 else "cost_gbp"
+        why = "a source is required" if column == "source" else "must be pounds >= 0"
+        raise ParameterError(f"{where}: line {index + 2}: {column}: {why}, "
+                             f"not {table.loc[index, column]!r}")  # fmt: skip
+    repeated = table.duplicated(["sector", "agency", "contact_type"], keep="first")
+    if repeated.any():
+        raise ParameterError(f"{where}: line {int(np.argmax(repeated)) + 2}: repeats an earlier "
+                             "row's sector, agency and contact type")  # fmt: skip
+    return table.assign(cost_gbp=cost.astype(float)).replace({"": None})
+
+
+def contact_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFrame:
+    """``cost_gbp`` and ``source`` of each contact row (by the most specific matching row)."""
+    cost = pd.Series(np.nan, index=contacts.index)
+    source = pd.Series(None, index=contacts.index, dtype=object)
+    for named in _SPECIFICITY:
+        others = [c for c in ("sector", "agency", "contact_type") if c not in named]
+        rows = unit_costs[unit_costs[list(named)].notna().all(axis=1)
+                          & unit_costs[others].isna().all(axis=1)]  # fmt: skip
+        if rows.empty:
+            continue
+        if named:
+            keys = rows.set_index(list(named))
+            index = pd.MultiIndex.from_frame(contacts[list(named)]) if len(named) > 1 \
+                else pd.Index(contacts[named[0]])
+            found = keys.reindex(index)
+            found_cost, found_source = found["cost_gbp"].to_numpy(), found["source"].to_numpy()
+        else:
+            found_cost = np.full(len(contacts), rows["cost_gbp"].iloc[0])
+            found_source = np.full(len(contacts), rows["source"].iloc[0], dtype=object)
+        todo = cost.isna().to_numpy() & ~pd.isna(found_cost)
+        cost[todo] = found_cost[todo]
+        source[todo] = found_source[todo]
+    return pd.DataFrame({"cost_gbp": cost.fillna(0.0), "source": source}, index=contacts.index)
+
+
+def journey_costs(contacts: pd.DataFrame, lead_periods: pd.DataFrame,
+                  unit_costs: pd.DataFrame) -> pd.DataFrame:
+    """One row per family (:data:`COST_COLUMNS`): its journey's cost, per year, around its lead.
+
+    ``contacts`` are distinct family contacts. ``years`` is the journey's
+    length from first to last contact in years of 365.25 days, at least 1;
+    ``cost_12m_before`` and ``cost_12m_after`` are the costs in the 12
+    calendar months before and from the start of its first lead-professional
+    period (empty without one); ``illustrative`` says whether any of its
+    contacts took an illustrative cost.
+    """
+    priced = contacts.join(contact_costs(contacts, unit_costs))
+    priced["illustrative"] = priced["source"].fillna("illustrative").str.lower().eq("illustrative")
+    grouped = priced.groupby("family_id", sort=True)
+    frame = pd.DataFrame({
+        "contacts": grouped.size(), "cost_gbp": grouped["cost_gbp"].sum(),
+        "first_contact": grouped["occurred_at"].min(), "last_contact": grouped["occurred_at"].max(),
+        "illustrative": grouped["illustrative"].any(),
+    }).reset_index()  # fmt: skip
+    span = (frame["last_contact"] - frame["first_contact"]).dt.days / 365.25
+    frame["years"] = span.clip(lower=1.0).round(2)
+    frame["cost_per_year"] = (frame["cost_gbp"] / frame["years"]).round(2)
+    first = lead_periods.dropna(subset=["lead_from"]).groupby("family_id")["lead_from"].min()
+    frame["lead_from"] = frame["family_id"].map(first).astype("datetime64[ns]")
+    lead = priced.assign(lead_from=priced["family_id"].map(first)).dropna(subset=["lead_from"])
+    lead = lead.astype({"lead_from": "datetime64[ns]"})
+    start, end = add_months(lead["lead_from"], -12), add_months(lead["lead_from"], 12)
+    when = lead["occurred_at"]
+    before = lead[(when >= start) & (when < lead["lead_from"])].groupby("family_id")["cost_gbp"]
+    after = lead[(when >= lead["lead_from"]) & (when < end)].groupby("family_id")["cost_gbp"]
+    has_lead = frame["lead_from"].notna()
+    frame["cost_12m_before"] = frame["family_id"].map(before.sum()).fillna(0.0).where(has_lead)
+    frame["cost_12m_after"] = frame["family_id"].map(after.sum()).fillna(0.0).where(has_lead)
+    return frame[COST_COLUMNS]
+
+
+def agency_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFrame:
+    """Per agency: ``agency, sector, contacts, families, cost_gbp``, the costliest first."""
+    priced = contacts.join(contact_costs(contacts, unit_costs))
+    grouped = priced.groupby(["agency", "sector"], dropna=False)
+    frame = pd.DataFrame({"contacts": grouped.size(), "families": grouped["family_id"].nunique(),
+                          "cost_gbp": grouped["cost_gbp"].sum()}).reset_index()  # fmt: skip
+    return frame.sort_values(["cost_gbp", "agency"], ascending=[False, True],
+                             kind="mergesort").reset_index(drop=True)  # fmt: skip
