@@ -41,6 +41,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "pathways.pathways": frozenset({"pathways"}),
     "pathways.pathways_map": frozenset({"pathways"}),
     "interventions.interventions": frozenset({"population"}),
+    "outcomes.outcomes": frozenset({"population"}),
     "loads.loads": frozenset({"loads"}),
     "auth.sign_out": frozenset({"account"}),
     "auth.account": frozenset({"account"}),

@@ -89,13 +89,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.extensions["journey"] = ServiceData(store, taxonomy, closer=closer)
 
     from web import maps_view
-    from web.views import families, interventions, loads, overview, pathways
+    from web.views import families, interventions, loads, outcomes, overview, pathways
 
     for blueprint in (
         overview.blueprint,
         families.blueprint,
         pathways.blueprint,
         interventions.blueprint,
+        outcomes.blueprint,
         loads.blueprint,
         maps_view.blueprint,
     ):

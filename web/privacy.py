@@ -59,6 +59,12 @@ _TABLES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
         "ends": (("starts", "ends"), ()),
         "variants": (("families",), ("share",)),
     },
+    "outcomes.outcomes": {
+        "claim_totals": (("families",), ("amount",)),
+        "cohort": (("treated_families", "comparison_families"), (
+            "treated_before", "treated_after", "treated_change", "comparison_before",
+            "comparison_after", "comparison_change", "difference", "ci_low", "ci_high")),
+    },
     "interventions.interventions": {
         "early_warning_agencies": (
             ("escalating_families", "seen_first"), ("share_seen_first", "median_lead_days", "lift")

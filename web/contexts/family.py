@@ -25,6 +25,7 @@ from journey.members import AGE_BASIS
 from journey.parameters import AnalysisParameters
 from journey.store import ContactFilter
 from web.contexts.common import analysis_meta, records
+from web.contexts.family_outcomes import family_outcomes
 from web.data import ServiceData
 from web.maps_view import MapDocument
 
@@ -296,6 +297,7 @@ def family_context(
     }
     if family is not None:
         context.update(_metrics(family))
+    context["outcomes"] = family_outcomes(data, family_id, rows.contacts)  # family_outcomes.py
     return context
 
 
