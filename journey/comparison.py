@@ -73,12 +73,12 @@ def match_strata(families: pd.DataFrame, *, month_bin: int = 3) -> pd.Series:
     return strata.where(strata.isin(both), None)
 
 
-def _estimate(treated: list[np.ndarray], comparison: list[np.ndarray], weights: np.ndarray
-              ) -> tuple[float, float]:
-    """(treated mean, comparison mean weighted by each stratum's treated share)."""
-    total = np.concatenate(treated)
-    means = np.array([c.mean() for c in comparison])
-    return float(total.mean()), float((means * weights).sum())
+def _weighted(column: np.ndarray, groups: list[tuple[np.ndarray, np.ndarray]],
+              weights: np.ndarray) -> tuple[float, float]:
+    """(treated mean, comparison mean weighted by each stratum's share of the treated)."""
+    treated = np.concatenate([column[t] for t, _ in groups])
+    means = np.array([column[c].mean() for _, c in groups])
+    return float(treated.mean()), float((means * weights).sum())
 
 
 def matched_difference(values: pd.DataFrame, strata: pd.Series, *, draws: int = 500,
@@ -90,26 +90,26 @@ def matched_difference(values: pd.DataFrame, strata: pd.Series, *, draws: int = 
     percentiles of the difference over ``draws`` resamples, each drawing every
     stratum's treated and comparison families with replacement.
     """
-    kept = values[strata.notna()].assign(stratum=strata[strata.notna()])
-    if kept.empty:
+    kept = strata.notna().to_numpy()
+    if not kept.any():
         return {}
-    groups = [(g[g["treated"]], g[~g["treated"]]) for _, g in kept.groupby("stratum", sort=True)]
-    weights = np.array([len(t) for t, _ in groups], dtype=float)
+    codes, _ = pd.factorize(strata[kept], sort=True)
+    treated_flag = values["treated"].to_numpy(bool)[kept]
+    groups = [(np.nonzero((codes == k) & treated_flag)[0],
+               np.nonzero((codes == k) & ~treated_flag)[0]) for k in range(codes.max() + 1)]
+    weights = np.array([t.size for t, _ in groups], dtype=float)
     weights /= weights.sum()
     out: dict[str, float] = {}
     for column in ("before", "after", "change"):
-        treated = [t[column].to_numpy(float) for t, _ in groups]
-        comparison = [c[column].to_numpy(float) for _, c in groups]
-        out[f"treated_{column}"], out[f"comparison_{column}"] = _estimate(
-            treated, comparison, weights)
+        numbers = values[column].to_numpy(float)[kept]
+        out[f"treated_{column}"], out[f"comparison_{column}"] = _weighted(numbers, groups, weights)
     out["difference"] = out["treated_change"] - out["comparison_change"]
     rng = np.random.default_rng(seed)
-    treated = [t["change"].to_numpy(float) for t, _ in groups]
-    comparison = [c["change"].to_numpy(float) for _, c in groups]
+    change = values["change"].to_numpy(float)[kept]
     samples = np.zeros(draws)
-    for t, c, w in zip(treated, comparison, weights, strict=True):
-        t_means = t[rng.integers(0, t.size, (draws, t.size))].mean(axis=1)
-        c_means = c[rng.integers(0, c.size, (draws, c.size))].mean(axis=1)
+    for (t, c), w in zip(groups, weights, strict=True):
+        t_means = change[t][rng.integers(0, t.size, (draws, t.size))].mean(axis=1)
+        c_means = change[c][rng.integers(0, c.size, (draws, c.size))].mean(axis=1)
         samples += w * (t_means - c_means)
     out["ci_low"], out["ci_high"] = (float(v) for v in np.percentile(samples, [2.5, 97.5]))
     return out
