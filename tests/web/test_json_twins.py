@@ -19,6 +19,7 @@ import pytest
 from graph_loader.stores import open_store
 from tests.web.population import analyse_into, population, write_population
 from tests.web.signin import signed_in_client
+from tests.web.test_outcomes_page import with_outcomes
 from web.app import create_app
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-contract.md"
@@ -35,10 +36,12 @@ EXAMPLES = {
         "/families/F001.json",  # a high-contact family
         "/families/F002.json",  # with a lead professional
         "/families/F005.json",  # without contacts
+        "/families/F007.json",  # meets the example outcome plan
     ],
     "/pathways.json": ["/pathways.json", "/pathways.json?cohort=escalated&min=1"],
     "/interventions.json": ["/interventions.json"],
     "/loads.json": ["/loads.json"],
+    "/outcomes.json": ["/outcomes.json"],
 }
 ERRORS = ["/families/F999.json", "/families.json?page=0", "/no/such/page.json"]
 
@@ -128,7 +131,8 @@ def _with_shared(route: str, sections: dict) -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def twins_client(tmp_path_factory):
-    """The web population plus F006, whose journey is F004's: one variant of two families."""
+    """The web population plus F006, whose journey is F004's: one variant of two families,
+    and F007, which meets the example outcome plan (tests/web/test_outcomes_page.py)."""
     frames = population()
     copy = frames["contacts"][frames["contacts"]["family_id"] == "F004"].copy()
     copy["contact_id"] = copy["contact_id"].str.replace("F4", "F6")
@@ -143,6 +147,7 @@ def twins_client(tmp_path_factory):
         [frames["families"], pd.DataFrame({"family_id": ["F006"], "area": ["South"]})],
         ignore_index=True,
     )
+    frames = with_outcomes(frames)
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('twins') / 'journey.db'}")
     write_population(store, frames)
     analyse_into(store)

@@ -11,23 +11,30 @@ from tests.web.signin import signed_in_client
 from web.app import create_app
 
 
-def _with_outcomes(store) -> None:
-    """The web population plus F006: five police incidents before its lead professional
+def with_outcomes(frames: dict, family_id: str = "F007") -> dict:
+    """``frames`` plus a family with five police incidents before its lead professional
     (1 July 2021), two after, none in the next six months, and a GP appointment on 4 July
     2022 (the last contact: the next window has ended): it meets the example plan."""
-    frames = population()
+    frames = dict(frames)
 
     days = ["2021-02-01", "2021-03-01", "2021-04-01", "2021-05-01", "2021-06-01", "2021-08-01",
             "2021-09-01"]
-    extra = contacts_frame([(f"F6C{i}", "F6-mum", "Police", "incident", day, None, "F006")
+    extra = contacts_frame([(f"{family_id}-C{i}", f"{family_id}-mum", "Police", "incident", day,
+                             None, family_id)
                             for i, day in enumerate(days)]
-                           + [("F6GP", "F6-mum", "GP", "appointment", "2022-07-04", None, "F006")])
+                           + [(f"{family_id}-GP", f"{family_id}-mum", "GP", "appointment",
+                               "2022-07-04", None, family_id)])
     frames["contacts"] = pd.concat([frames["contacts"], extra], ignore_index=True)
     frames["families"] = pd.concat([frames["families"], pd.DataFrame(
-        {"family_id": ["F006"], "area": ["North"]})], ignore_index=True)
+        {"family_id": [family_id], "area": ["North"]})], ignore_index=True)
     frames["lead_periods"] = pd.concat([frames["lead_periods"], lead_periods_frame(
-        [("F006", "2021-07-01", None)])], ignore_index=True)
-    write_population(store, frames)
+        [(family_id, "2021-07-01", None)])], ignore_index=True)
+    return frames
+
+
+def _with_outcomes(store) -> None:
+    """The web population plus F006, which meets the example plan, analysed."""
+    write_population(store, with_outcomes(population(), "F006"))
     analyse_into(store)
 
 
@@ -74,7 +81,7 @@ def test_the_family_page_lists_each_outcome_with_its_evidence(bare_store):
     assert period["meets_plan"] and period["indicators"] == ["crime_asb"]
     callouts = next(o for o in period["outcomes"] if o["outcome"] == "police_callouts_down_60")
     assert (callouts["before"], callouts["after"], callouts["met"]) == (5, 2, True)
-    assert callouts["evidence_contact_ids"] == [f"F6C{i}" for i in range(7)]
+    assert callouts["evidence_contact_ids"] == [f"F006-C{i}" for i in range(7)]
     assert [e["agency"] for e in callouts["evidence"]] == ["Police"] * 7
     text = client.get("/families/F006").get_data(as_text=True)
     assert 'id="outcomes-heading"' in text and "Meets its plan" in text
@@ -84,5 +91,5 @@ def test_the_family_page_lists_each_outcome_with_its_evidence(bare_store):
     pseudonym = next(r["family_id"] for r in other.get("/outcomes.json").get_json()["claims"])
     shown = other.get(f"/families/{pseudonym}.json").get_json()["outcomes"]["periods"][0]
     first = next(o for o in shown["outcomes"] if o["outcome"] == "police_callouts_down_60")
-    assert "F6C0" not in first["evidence_contact_ids"] and isinstance(shown["lead_from"], int)
+    assert "F006-C0" not in first["evidence_contact_ids"] and isinstance(shown["lead_from"], int)
     app.extensions["journey"].close()

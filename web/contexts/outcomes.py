@@ -87,6 +87,13 @@ def _costs(costs: pd.DataFrame, agencies: pd.DataFrame) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _bins() -> list[str]:
+    """The contact-count bins in words: ``0–4``, ``5–9``, ``10–19``, ``20 or more``."""
+    edges = list(CONTACT_BINS)
+    closed = [f"{a}–{b - 1}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    return [*closed, f"{edges[-1]} or more"]
+
+
 def outcomes_context(data: ServiceData) -> dict[str, Any]:
     """The plan, its results per period, the claims so far, the comparison and the costs.
 
@@ -124,6 +131,6 @@ def outcomes_context(data: ServiceData) -> dict[str, Any]:
         "claims_shown": min(len(claims), RECENT_CLAIMS),
         "claims_count": len(claims),
         "cohort": cohort_rows,
-        "matching": {"month_bin": 3, "contact_bins": list(CONTACT_BINS), "indicator_cap": 4},
+        "matching": {"month_bin": 3, "contact_bins": _bins(), "indicator_cap": 4},
         "costs": _costs(frames["journey_costs"], frames["agency_costs"]),
     }  # fmt: skip
