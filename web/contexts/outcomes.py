@@ -35,7 +35,7 @@ COHORT_COLUMNS = [
 ]  # fmt: skip
 
 
-def change_chart(cohort: list[dict[str, Any]], *, width: int = 640, row: int = 44) -> dict:
+def change_chart(cohort: list[dict[str, Any]], *, width: int = 480, row: int = 44) -> dict:
     """Geometry of the cohort chart: per measure, the treated and comparison mean change.
 
     Bars grow left (fewer contacts) or right (more) from a zero line; the
