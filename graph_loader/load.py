@@ -266,6 +266,10 @@ def load_path(
             _in_batches(validated.valid, writers[kind], name, progress, batch_rows)
             if kind == "families":
                 store.write_lead_periods(periods)
+        # The frames are written: free them before the store reads its table back for the
+        # snapshot, so the two never sit in memory together (peak memory, not speed).
+        del validated, raw, tables, periods
+        checked.clear()
         store.finish_load()
         store.finish_run(report.run_id, datetime.now(UTC))
     return report
