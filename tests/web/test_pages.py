@@ -330,6 +330,6 @@ def test_overview_names_the_window_that_met_the_threshold_beside_the_busiest(cli
     assert (f001["threshold_contacts"], f001["threshold_agencies"]) == (30, 6)
     assert f001["first_crossed"].startswith("2021-10-21")
     html = client.get("/").get_data(as_text=True)
-    assert "21 Oct 2021 (30 contacts, 6 agencies)" in html
+    assert "21 Oct 2021: 30 contacts, 6 agencies" in html
     assert "30 contacts with 5 agencies fall within 365 days" in html
     assert "(marked *)" not in html  # its busiest window also holds at least 5 agencies
