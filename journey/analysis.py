@@ -28,6 +28,7 @@ from journey.family_summary import contacts_per_month, family_summary
 from journey.journeys import family_journeys
 from journey.members import member_results
 from journey.parameters import AnalysisParameters
+from journey.pathway_cohorts import pathway_views
 from journey.report import render_report
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
@@ -134,7 +135,10 @@ def _cohort_pathways(inputs: AnalysisInputs, done: dict) -> tuple[pd.DataFrame, 
         "escalated": done["escalated"],
         "eligible": eligible.loc[eligible["eligible"], "family_id"],
     }
-    return pathways.cohort_pathways(inputs.contacts.agency_journeys, cohorts)
+    journeys = inputs.contacts.agency_journeys
+    escalation = inputs.taxonomy.is_escalation(inputs.contacts.frame).to_numpy(dtype=bool)
+    views = pathway_views(journeys, cohorts, escalation)
+    return (*pathways.cohort_pathways(journeys, cohorts), views)
 
 
 #: Every analysis in the order it runs; a step reads the results of the steps before it.
@@ -205,7 +209,7 @@ def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[
     """The stored result frames, named as the web app and :mod:`journey.outputs` read them."""
     contacts = inputs.contacts.frame
     high, unco, eligible = done["high_contact"], done["uncoordinated"], done["eligibility"]
-    paths, ends, variant_frame = done["pathways"]
+    paths, ends, variant_frame, views = done["pathways"]
     people_high = high.people
     return {
         "family_summary": family_summary(
@@ -229,6 +233,7 @@ def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[
         "broker_agencies": done["intervention"].brokers,
         "intervention_cohorts": done["cohort_intervention"],
         "contacts_per_month": contacts_per_month(inputs.contacts.agency_journeys),
+        **views.frames(),
     }
 
 

@@ -80,54 +80,74 @@ def busy_client(tmp_path_factory):
 
 
 def test_the_busy_population_has_the_pathways_worked_out_by_hand(busy_client):
-    body = busy_client.get("/pathways.json?min=1").get_json()
-    between = [t for t in body["transitions"] if t["from_agency"] != t["to_agency"]]
-    loops = [t for t in body["transitions"] if t["from_agency"] == t["to_agency"]]
-    assert sorted(t["transitions"] for t in between) == sorted(FAMILIES_PER_PAIR)
-    assert [t["transitions"] for t in loops] == [FAMILIES_PER_LOOP] * len(LOOPS)
+    body = busy_client.get("/pathways.json?min_transitions=1&collapse_repeats=0").get_json()
+    assert sorted(t["transitions"] for t in body["transitions"]) == sorted(FAMILIES_PER_PAIR)
+    assert all(t["from_agency"] != t["to_agency"] for t in body["transitions"])
+    assert [t["transitions"] for t in body["repeats"]] == [FAMILIES_PER_LOOP] * len(LOOPS)
+    assert all(t["from_agency"] == t["to_agency"] for t in body["repeats"])
 
 
-def test_without_min_the_page_shows_the_strongest_pathways_only(busy_client):
-    body = busy_client.get("/pathways.json").get_json()
+def test_collapsing_repeats_drops_exactly_the_repeats(busy_client):
+    kept = busy_client.get("/pathways.json?min_transitions=1&collapse_repeats=0").get_json()
+    merged = busy_client.get("/pathways.json?min_transitions=1&collapse_repeats=1").get_json()
+    assert merged["collapse_repeats"] is True and kept["collapse_repeats"] is False
+    assert merged["transitions"] == kept["transitions"] and merged["repeats"] == []
+    # Repeats merged is the page's default.
+    assert busy_client.get("/pathways.json?min_transitions=1").get_json() == merged
+
+
+def test_without_a_minimum_the_page_shows_the_strongest_pathways_only(busy_client):
+    body = busy_client.get("/pathways.json?collapse_repeats=0").get_json()
     assert body["min_transitions"] == 3
     assert body["min_transitions_default"] is True
     assert (body["pathways_shown"], body["pathways_total"]) == (38, 53)
-    # The table keeps every transition seen 3 times or more: 38 pathways and the 5 loops.
-    assert len(body["transitions"]) == 38 + 5
-    assert min(t["transitions"] for t in body["transitions"]) == 3
-    assert body["map"]["url"] == "/pathways/map.html?cohort=all&min=3"
-    html = busy_client.get("/pathways").get_data(as_text=True)
-    assert 'src="/pathways/map.html?cohort=all&amp;min=3"' in html
-    assert 'name="min" type="number" min="1" inputmode="numeric" value="3"' in html
+    # The tables keep every transition seen 3 times or more: 38 pathways and the 5 repeats.
+    assert (len(body["transitions"]), len(body["repeats"])) == (38, 5)
+    assert min(t["transitions"] for t in body["transitions"] + body["repeats"]) == 3
+    map_url = "/pathways/map.html?cohort=all&until=end&collapse_repeats=0&min_transitions=3"
+    assert body["map"]["url"] == map_url
+    html = busy_client.get("/pathways?collapse_repeats=0").get_data(as_text=True)
+    assert f'src="{map_url.replace("&", "&amp;")}"' in html
+    # The form carries no minimum the user did not type: another cohort gets its own default.
+    assert 'name="min_transitions" type="number" min="1" inputmode="numeric" value=""' in html
+    assert "Empty: the strongest 40 are shown (now those seen 3 times or more)." in html
     sentence = " ".join(html[html.index("Showing the") :].split())
     assert sentence.startswith(
         "Showing the 38 pathways seen at least 3 times (the strongest, at most 40); "
-        '<a href="/pathways?cohort=all&amp;min=1">set the minimum to 1</a> to see all 53.'
+        '<a href="/pathways?cohort=all&amp;until=end&amp;collapse_repeats=0&amp;min_transitions=1">'
+        "set the minimum to 1</a> to see all 53."
     )
 
 
 def test_the_map_document_draws_the_default_minimum(busy_client):
-    for url in ("/pathways/map.html?cohort=all&min=3", "/pathways/map.html?cohort=all"):
+    for url in (
+        "/pathways/map.html?cohort=all&min_transitions=3",
+        "/pathways/map.html?cohort=all",
+    ):
         document = busy_client.get(url).get_data(as_text=True)
         assert document.count('"id": "flow-') == 38, url
-    document = busy_client.get("/pathways/map.html?cohort=all&min=1").get_data(as_text=True)
+    document = busy_client.get("/pathways/map.html?cohort=all&min_transitions=1").get_data(
+        as_text=True
+    )
     assert document.count('"id": "flow-') == 53
 
 
 def test_an_explicit_minimum_of_one_shows_everything(busy_client):
-    body = busy_client.get("/pathways.json?min=1").get_json()
+    body = busy_client.get("/pathways.json?min_transitions=1&collapse_repeats=0").get_json()
     assert body["min_transitions"] == 1
     assert body["min_transitions_default"] is False
     assert (body["pathways_shown"], body["pathways_total"]) == (53, 53)
-    assert len(body["transitions"]) == 53 + 5
-    assert body["map"]["url"] == "/pathways/map.html?cohort=all&min=1"
-    html = busy_client.get("/pathways?min=1").get_data(as_text=True)
+    assert (len(body["transitions"]), len(body["repeats"])) == (53, 5)
+    assert body["map"]["url"] == (
+        "/pathways/map.html?cohort=all&until=end&collapse_repeats=0&min_transitions=1"
+    )
+    html = busy_client.get("/pathways?min_transitions=1").get_data(as_text=True)
     assert "Showing the" not in html
-    assert 'value="1"' in html
+    assert 'inputmode="numeric" value="1"' in html
 
 
 def test_an_explicit_minimum_is_kept_even_when_it_shows_more_than_40(busy_client):
-    body = busy_client.get("/pathways.json?min=2").get_json()
+    body = busy_client.get("/pathways.json?min_transitions=2").get_json()
     assert (body["min_transitions"], body["min_transitions_default"]) == (2, False)
     assert body["pathways_shown"] == 38 + 5
 
@@ -205,7 +225,7 @@ def test_the_variants_table_shows_small_shares(busy_client):
     # 38 * 3 + 5 * 2 + 10 + 5 * 5 = 159 families; a variant is a family's agency sequence,
     # so each of the 5 two-family pathways is 2 of 159 = 1.26%: "1.3%", never "1%".
     # The 10 one-family variants are folded into one sentence, not ranked.
-    html = busy_client.get("/pathways?variants=500").get_data(as_text=True)
+    html = busy_client.get("/pathways?variants=500&collapse_repeats=0").get_data(as_text=True)
     assert '<td class="num">1.3%</td>' in html
     assert '<td class="num">0%</td>' not in html
     assert "10 variants are each followed by one family only" in html

@@ -103,8 +103,8 @@ def test_aggregates_suppress_small_family_counts_and_say_so(commissioner, client
 
 
 def test_the_pathways_map_leaves_out_small_pathways(commissioner, client):
-    shown = _text(commissioner.get("/pathways/map.html?min=1"))
-    real = _text(client.get("/pathways/map.html?min=1"))
+    shown = _text(commissioner.get("/pathways/map.html?min_transitions=1"))
+    real = _text(client.get("/pathways/map.html?min_transitions=1"))
     edges = lambda text: len(re.findall(r'"from":', text))  # noqa: E731
     assert edges(real) > 0 and edges(shown) == 0
 

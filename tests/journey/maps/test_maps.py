@@ -285,7 +285,7 @@ def test_pathways_map_worked_by_hand():
     agencies = {n["agency"]: n for n in journey_map.nodes}
     assert set(agencies) == {"Police", "School", "Children's Social Care"}
     # School -> Police (1) is hidden; CSC -> CSC is a self-loop, shown in the tooltip only.
-    labels = sorted(e["label"] for e in journey_map.edges)
+    labels = sorted(e["caption"] for e in journey_map.edges)
     assert labels == ["1,204 · 21d", "20 · 60d", "500 · 35d"]
     assert "Children's Social Care again: 40 transitions, median 9d" in agencies[
         "Children's Social Care"]["title"]
