@@ -229,3 +229,98 @@ def test_the_variants_table_shows_small_shares(busy_client):
     assert '<td class="num">1.3%</td>' in html
     assert '<td class="num">0%</td>' not in html
     assert "10 variants are each followed by one family only" in html
+
+
+# -- the views, on the shared web population (tests/web/population.py) --------------
+# F004 is the one family that escalates: Police on 1 Mar 2022, then a social care
+# referral 4 days later (its escalation) and an assessment. Up to the escalation its
+# journey is Police → Children's Social Care; the repeat with social care comes after
+# and is cut. The population has 4 families with contacts.
+
+CSC = "Children's Social Care"
+
+
+@pytest.mark.parametrize("cohort", ["all", "escalated"])
+def test_up_to_the_escalation_keeps_escalated_families_cut_at_the_escalation(client, cohort):
+    body = client.get(
+        f"/pathways.json?cohort={cohort}&until=escalation&collapse_repeats=0"
+    ).get_json()
+    assert (body["until"], body["collapse_repeats"]) == ("escalation", False)
+    assert body["families"] == 1
+    assert body["cohort_families"] == (4 if cohort == "all" else 1)
+    assert [(t["from_agency"], t["to_agency"], t["transitions"], t["median_days"])
+            for t in body["transitions"]] == [("Police", CSC, 1, 4.0)]  # fmt: skip
+    assert body["repeats"] == []  # the second social care contact is after the escalation
+    assert body["ends"] == [
+        {"agency": "Police", "starts": 1, "ends": 0},
+        {"agency": CSC, "starts": 0, "ends": 1},
+    ]
+    assert body["step_part"] == "last_steps" and body["steps"] == 3
+    # One family: its variant is counted, never ranked.
+    assert (body["variants"], body["one_family_variants"]) == ([], 1)
+    whole = client.get("/pathways.json?cohort=escalated&collapse_repeats=0").get_json()
+    assert [(t["from_agency"], t["to_agency"]) for t in whole["repeats"]] == [(CSC, CSC)]
+    html = " ".join(client.get(
+        f"/pathways?cohort={cohort}&until=escalation&collapse_repeats=0"
+    ).get_data(as_text=True).split())  # fmt: skip
+    expected = 4 if cohort == "all" else 1
+    assert (
+        f"Families that never escalated are left out: 1 of the cohort's {expected} "
+        f"{'families' if expected > 1 else 'family'} escalated."
+    ) in html
+    assert "How families reach the escalation: the last 3 steps" in html
+    assert '<option value="escalation" selected>' in html
+
+
+def test_a_cohort_that_never_escalated_has_an_empty_escalation_view(client):
+    response = client.get("/pathways.json?cohort=high_contact&until=escalation")
+    body = response.get_json()
+    assert response.status_code == 200
+    assert (body["families"], body["cohort_families"]) == (0, 1)
+    assert body["transitions"] == body["repeats"] == body["ends"] == body["variants"] == []
+    html = client.get("/pathways?cohort=high_contact&until=escalation").get_data(as_text=True)
+    assert "No journeys in this view." in html
+    assert "0 of the cohort's 1 family escalated" in " ".join(html.split())
+
+
+def test_whole_journeys_list_their_first_steps(client):
+    body = client.get("/pathways.json?collapse_repeats=1").get_json()
+    assert body["step_part"] == "first_steps"
+    html = client.get("/pathways").get_data(as_text=True)
+    assert "How journeys begin: the first 3 steps" in html
+    assert "Repeats are merged into one step in this view, so there are none" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "default_shown"),
+    [
+        ("cohort", "everyone", '<option value="all" selected>'),
+        ("until", "tomorrow", '<option value="end" selected>'),
+        ("collapse_repeats", "maybe", '<option value="1" selected>'),
+        ("min_transitions", "0", 'inputmode="numeric" value=""'),
+        ("min_transitions", "few", 'inputmode="numeric" value=""'),
+    ],
+)
+def test_a_bad_value_is_shown_beside_its_field(client, name, value, default_shown):
+    response = client.get(f"/pathways?{name}={value}&cohort=escalated"
+                          if name != "cohort" else f"/pathways?cohort={value}")  # fmt: skip
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'id="{name}-error"' in html
+    assert f"Query parameter &#39;{name}&#39; is &#39;{value}&#39;" in html
+    field = html[html.index(f'id="{name}"') : html.index(f'id="{name}-error"')]
+    assert 'aria-invalid="true"' in field and f"{name}-error" in field
+    assert default_shown in html
+    # The JSON twin keeps its 400, naming the parameter.
+    twin = client.get(f"/pathways.json?{name}={value}")
+    assert twin.status_code == 400
+    assert name in twin.get_json()["message"]
+
+
+def test_the_map_document_takes_the_view(client):
+    document = client.get(
+        "/pathways/map.html?cohort=all&until=escalation&collapse_repeats=0&min_transitions=1"
+    ).get_data(as_text=True)
+    assert document.count('"id": "flow-') == 1  # Police → social care, up to the escalation
+    assert "families that escalated" not in document and "up to the escalation" in document
+    assert client.get("/pathways/map.html?until=later").status_code == 400
