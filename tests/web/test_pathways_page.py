@@ -324,3 +324,22 @@ def test_the_map_document_takes_the_view(client):
     assert document.count('"id": "flow-') == 1  # Police → social care, up to the escalation
     assert "families that escalated" not in document and "up to the escalation" in document
     assert client.get("/pathways/map.html?until=later").status_code == 400
+
+
+def test_the_page_names_the_commonest_pathway_above_the_map(busy_client):
+    # Busy population, repeats kept: every journey is two contacts, so its first three steps
+    # are the whole journey. The commonest are the five repeats A → A (5 families each, of
+    # 159: 3.1%), ahead of the 38 pathways taken by 3 families.
+    body = busy_client.get("/pathways.json?collapse_repeats=0").get_json()
+    first = body["step_variants"][0]
+    html = " ".join(busy_client.get("/pathways?collapse_repeats=0").get_data(as_text=True).split())
+    assert first["families"] == FAMILIES_PER_LOOP  # the repeats: 5 families each
+    assert (
+        f'<strong>The commonest beginning:</strong> <span class="variant">{first["variant"]}'
+        f'</span> (5 families, 3.1%'
+    ) in html
+    assert html.index("The commonest beginning") < html.index('class="map-frame')
+    assert (
+        '<a href="/pathways?cohort=all&amp;until=escalation&amp;collapse_repeats=0">'
+        "Show these journeys up to the escalation</a>"
+    ) in html

@@ -334,10 +334,12 @@ def pathways_page(context: dict[str, Any], query: PathwayQuery) -> dict[str, Any
     label = COHORTS[context["cohort"]]
     view = UNTIL[context["until"]].lower()
     every = replace(query, min_transitions=1)
+    escalation = replace(query, until="escalation", min_transitions=None)
     return {
         "cohorts": COHORTS,
         "untils": UNTIL,
         "typed_minimum": query.min_transitions,
         "all_pathways_url": url_for("pathways.pathways", **every.url_args()),
+        "escalation_view_url": url_for("pathways.pathways", **escalation.url_args()),
         "map": {**context["map"], "title": f"Agency pathways map: {label}, {view}"},
     }
