@@ -340,6 +340,10 @@ def test_the_page_names_the_commonest_pathway_above_the_map(busy_client):
     ) in html
     assert html.index("The commonest beginning") < html.index('class="map-frame')
     assert (
+        "each is a step from that agency to itself. "
         '<a href="/pathways?cohort=all&amp;until=escalation&amp;collapse_repeats=0">'
         "Show these journeys up to the escalation</a>"
     ) in html
+    assert "escalated. Repeat contacts" in " ".join(busy_client.get(
+        "/pathways?until=escalation"
+    ).get_data(as_text=True).split())  # fmt: skip
