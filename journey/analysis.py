@@ -135,10 +135,9 @@ def _cohort_pathways(inputs: AnalysisInputs, done: dict) -> tuple[pd.DataFrame, 
         "escalated": done["escalated"],
         "eligible": eligible.loc[eligible["eligible"], "family_id"],
     }
-    journeys = inputs.contacts.agency_journeys
     escalation = inputs.taxonomy.is_escalation(inputs.contacts.frame).to_numpy(dtype=bool)
-    views = pathway_views(journeys, cohorts, escalation)
-    return (*pathways.cohort_pathways(journeys, cohorts), views)
+    views = pathway_views(inputs.contacts.agency_journeys, cohorts, escalation)
+    return (*pathways.cohort_pathways(inputs.contacts.agency_journeys, cohorts), views)
 
 
 #: Every analysis in the order it runs; a step reads the results of the steps before it.
