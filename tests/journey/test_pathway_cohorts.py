@@ -257,3 +257,20 @@ def test_module_examples_pass():
 
     failures, tried = doctest.testmod(module)
     assert tried > 0 and failures == 0
+
+
+def test_contacts_with_several_members_and_shuffled_rows_count_once():
+    # A contact involving two members is two rows with one contact id; the store may return
+    # rows in any order. Neither changes a view.
+    contacts, flags = _random_population(5)
+    rng = np.random.default_rng(5)
+    twice = rng.random(len(contacts)) < 0.3
+    doubled = pd.concat([contacts, contacts[twice]], ignore_index=True)
+    doubled_flags = np.concatenate([flags, flags[twice]])
+    order = rng.permutation(len(doubled))
+    shuffled, shuffled_flags = doubled.iloc[order].reset_index(drop=True), doubled_flags[order]
+    cohorts = {"all": sorted(contacts["family_id"].unique())}
+    once = pathway_views(agency_journeys(contacts), cohorts, flags)
+    again = pathway_views(agency_journeys(shuffled), cohorts, shuffled_flags)
+    for name, frame in once.frames().items():
+        pd.testing.assert_frame_equal(frame, again.frames()[name], obj=name)
