@@ -347,3 +347,15 @@ def test_the_page_names_the_commonest_pathway_above_the_map(busy_client):
     assert "escalated. Repeat contacts" in " ".join(busy_client.get(
         "/pathways?until=escalation"
     ).get_data(as_text=True).split())  # fmt: skip
+
+
+def test_a_bad_number_of_variants_is_said_and_the_first_20_shown(busy_client):
+    response = busy_client.get("/pathways?variants=501&collapse_repeats=0")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="variants-error"' in html and "Showing the first 20 variants." in html
+    assert html.count('<td class="variant">') == 20 + 20  # first steps and whole variants
+    good = busy_client.get("/pathways?variants=3&collapse_repeats=0").get_data(as_text=True)
+    assert good.count('<td class="variant">') == 3 + 3
+    assert 'name="variants" value="3"' in good  # kept when the form is sent again
+    assert busy_client.get("/pathways.json?variants=501").status_code == 400
