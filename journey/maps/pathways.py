@@ -250,7 +250,9 @@ def pathways_map(
             title=f"{source} → {target}: {_count(flow.transitions)} transitions by "
             f"{_count(flow.families)} families; median {_days(flow.median_days, unit=' days')}",
         )
-    hidden = int((pathways["transitions"].fillna(0) < min_transitions).sum())
+    # Pathways, as the page counts them: arrows between two agencies, repeats not included.
+    between = pathways[pathways["from_agency"] != pathways["to_agency"]]
+    hidden = int((between["transitions"].fillna(0) < min_transitions).sum())
     note = None
     if not agencies:
         note = f"No pathways with at least {plural(min_transitions, 'transition')}."

@@ -535,3 +535,10 @@ def test_pathways_map_with_a_fixed_layout_draws_every_agency_there():
 def test_pathways_map_refuses_a_layout_without_an_agency_it_draws():
     with pytest.raises(InputError, match="no position for Children.s Social Care, School"):
         pathways_map(PATHWAYS, positions={"Police": (0.0, 0.0)})
+
+
+def test_pathways_map_counts_hidden_pathways_between_agencies_only():
+    # Raising the minimum to 41 hides Police → CSC (20), School → Police (1) and the
+    # CSC repeat (40): two pathways, as the page counts them; the repeat is not one.
+    journey_map = pathways_map(PATHWAYS, min_transitions=41)
+    assert "2 smaller pathways hidden" in journey_map.note
