@@ -359,3 +359,21 @@ def test_a_bad_number_of_variants_is_said_and_the_first_20_shown(busy_client):
     assert good.count('<td class="variant">') == 3 + 3
     assert 'name="variants" value="3"' in good  # kept when the form is sent again
     assert busy_client.get("/pathways.json?variants=501").status_code == 400
+
+
+def test_a_store_analysed_before_the_views_asks_for_a_new_analysis(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'journey.db'}")
+    try:
+        write_population(store, _busy_population())
+        analyse_into(store)
+        frames = {name: store.result(name) for name in ("family_summary", "pathways",
+                                                         "pathway_ends", "variants")}  # fmt: skip
+        store.save_results(frames, store.results_meta())  # as an older run stored them
+        client = signed_in_client(create_app({"STORE": store, "TESTING": True}))
+        response = client.get("/pathways.json")
+        assert response.status_code == 503
+        assert "older version" in response.get_json()["message"]
+        assert "run `journey analyse` again" in response.get_json()["message"]
+        assert client.get("/pathways/map.html").status_code == 503
+    finally:
+        store.close()

@@ -25,7 +25,7 @@ from werkzeug.exceptions import BadRequest
 from journey.pathway_cohorts import STEPS, UNTIL
 from journey.pathways import ONE_FAMILY_VARIANTS
 from web.contexts.common import analysis_meta, records
-from web.data import ServiceData
+from web.data import NotAnalysed, ServiceData
 from web.maps_view import MapDocument
 from web.params import choice_param, flag_param, int_param
 
@@ -160,8 +160,17 @@ def default_min_transitions(pathways: pd.DataFrame, *, most: int = MOST_PATHWAYS
     return max(1, int(counts[most]) + 1)
 
 
+RERUN_ANALYSIS = (
+    "The stored results come from an older version without the pathways of each cohort "
+    "up to the escalation: run `journey analyse` again, then reload this page."
+)
+
+
 def _view(data: ServiceData, name: str, cohort: str, until: str) -> pd.DataFrame:
-    frame = data.analysed_result(name)
+    frame = data.result(name)
+    if frame is None:
+        data.analysed_result("family_summary")  # nothing analysed at all: say that instead
+        raise NotAnalysed(RERUN_ANALYSIS)
     return frame[(frame["cohort"] == cohort) & (frame["until"] == until)]
 
 
