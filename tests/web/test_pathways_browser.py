@@ -126,10 +126,21 @@ def test_edge_labels_collide_with_nothing_at_the_default_view(browser, served, s
             # Most of the strongest pathways are labelled, none over another label or agency.
             assert edges > 10 and len(labels) >= 10
             assert labels[0]["id"] in ("flow-0", "flow-1", "flow-2")
+            assert frame.evaluate("() => window.agencyNameBoxes") == []  # vis draws them
         else:
-            # Zoomed out to a phone's width the agencies' names are too small to read:
-            # no numbers are drawn until the map is zoomed in.
+            # Zoomed out to a phone's width vis's names would be too small to read: the map
+            # draws most of them at a readable size, over no dot and no other name, and no
+            # numbers until it is zoomed in.
             assert labels == []
+            names = frame.evaluate("() => window.agencyNameBoxes")
+            dots = frame.evaluate("() => window.dotBoxes")
+            assert len(names) >= len(dots) // 2
+            for i, name in enumerate(names):
+                for other in names[i + 1 :] + dots:
+                    assert not _overlap(name, other), (name, other)
+            width = frame.evaluate("() => document.querySelector('#journey-map canvas')"
+                                   ".clientWidth")  # fmt: skip
+            assert all(0 <= n["left"] and n["right"] <= width for n in names)
         for a, b in itertools.combinations(labels, 2):
             assert not _overlap(a, b), (a, b)
         for label in labels:

@@ -109,13 +109,49 @@
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
+  function agencyNames(ctx) {
+    // The dots first, so that no name covers an agency.
+    var taken = nodes.getIds().map(function (id) {
+      var b = network.getBoundingBox(id);
+      var a = network.canvasToDOM({ x: b.left, y: b.top });
+      var z = network.canvasToDOM({ x: b.right, y: b.bottom });
+      return { left: a.x, top: a.y, right: z.x, bottom: z.y };
+    });
+    window.dotBoxes = taken.slice();
+    ctx.font = FONT;
+    nodes.get().filter(function (node) { return node.label; }).sort(function (a, b) {
+      return (b.size || 0) - (a.size || 0);
+    }).forEach(function (node) {
+      var b = network.getBoundingBox(node.id);
+      var below = network.canvasToDOM({ x: (b.left + b.right) / 2, y: b.bottom });
+      var above = network.canvasToDOM({ x: (b.left + b.right) / 2, y: b.top });
+      var half = ctx.measureText(node.label).width / 2 + 4;
+      var width = ctx.canvas.clientWidth;
+      // Under the dot, else over it; moved sideways to stay inside the map.
+      [below.y + 10, above.y - 10].some(function (y) {
+        var x = Math.min(Math.max(below.x, half + 2), width - half - 2);
+        var box = { left: x - half, right: x + half, top: y - 9, bottom: y + 9 };
+        if (taken.some(function (other) { return overlaps(box, other); })) { return false; }
+        pill(ctx, node.label, x, y, true, "rgba(255, 255, 255, 0.85)",
+             node.on_pathway === false ? "#52606d" : "#1f2933");
+        taken.push(box);
+        window.agencyNameBoxes.push({ id: node.id, left: box.left, top: box.top,
+                                      right: box.right, bottom: box.bottom });
+        return true;
+      });
+    });
+  }
+
   function edgeLabels(ctx) {
     // Edge labels in screen space, strongest edge first, each drawn only where it covers no
     // node, no node label and no label already drawn: none collide at any zoom.
     var scale = network.getScale();
     window.edgeLabelBoxes = [];
-    // Zoomed out too far for the agencies' names to be read: numbers alone would mislead.
-    if (scale * (decor.node_font || 14) < 9) { return; }
+    window.agencyNameBoxes = [];
+    // Zoomed out too far for vis to draw the agencies' names legibly (a phone's width):
+    // draw them at a readable size instead, busiest agency first, none over another,
+    // and leave the numbers out, which would crowd them.
+    if (scale * (decor.node_font || 14) < 9) { agencyNames(ctx); return; }
     var taken = nodes.get().map(function (node) {
       // The dot's box, widened and lengthened by its label, which vis draws below it.
       var b = network.getBoundingBox(node.id);
