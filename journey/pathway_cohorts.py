@@ -35,13 +35,13 @@ from journey.errors import InputError
 from journey.event_log import AgencyJourneys
 from journey.pathways import (
     ENDS_COLUMNS,
+    ONE_FAMILY_VARIANTS,
     PATHWAY_COLUMNS,
     VARIANT_COLUMNS,
-    compact_variants,
     pathway_ends,
     pathways,
-    variants,
 )
+from journey.sequences import representatives, sequence_groups, sequence_labels, sequence_order
 
 __all__ = [
     "UNTIL",
@@ -49,6 +49,7 @@ __all__ = [
     "PathwayViews",
     "cut_at_escalation",
     "journey_steps",
+    "shared_variants",
     "pathway_views",
 ]
 
@@ -193,6 +194,25 @@ class PathwayViews:
     ends: pd.DataFrame
     variants: pd.DataFrame
 
+    def whole_journeys(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Whole journeys with repeats kept: :func:`journey.pathways.cohort_pathways`' frames.
+
+        The transitions, ends and variants (folded by
+        :func:`journey.pathways.compact_variants`) with a leading ``cohort``
+        column, as ``pathways.csv``, ``pathway_ends.csv`` and ``variants.csv``
+        have them.
+        """
+        whole = []
+        for frame in (self.flows, self.ends, self.variants):
+            rows = frame[frame["until"] == "end"]
+            if "part" in frame:
+                rows = rows[~rows["collapse_repeats"].astype(bool) & (rows["part"] == "journey")]
+            view_keys = [c for c in ("until", "collapse_repeats", "part") if c in rows]
+            rows = rows.drop(columns=view_keys).reset_index(drop=True)
+            rows.attrs["parameters"] = {"collapse_repeats": False}
+            whole.append(rows)
+        return whole[0], whole[1], whole[2]
+
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by the names the analysis run stores them under."""
         return {
@@ -206,6 +226,67 @@ def _labelled(frame: pd.DataFrame, columns: list[str], **keys: object) -> pd.Dat
     return frame.assign(**keys)[[*keys, *columns]]
 
 
+def shared_variants(journeys: AgencyJourneys, *, collapse_repeats: bool = False) -> pd.DataFrame:
+    """:func:`journey.pathways.variants`, folded as :func:`journey.pathways.compact_variants` does.
+
+    The same rows, without labelling the variants followed by one family
+    first: on a real population most journeys are unique, and labelling them
+    only to fold them is most of the work.
+
+    Returns
+    -------
+    DataFrame
+        ``variant, length, families, share, variants``: every variant followed
+        by two or more families (``variants`` 1), most families first, then by
+        label, then length; then, when there are any, one row
+        :data:`journey.pathways.ONE_FAMILY_VARIANTS` for those followed by one
+        family (``length`` empty, ``families`` = ``variants`` = how many).
+
+    Examples
+    --------
+    >>> from journey.event_log import agency_journeys
+    >>> contacts = pd.DataFrame({
+    ...     "family_id": ["F1", "F1", "F2", "F2", "F3"], "contact_id": list("abcde"),
+    ...     "agency": ["Police", "School", "Police", "School", "GP"],
+    ...     "occurred_at": pd.to_datetime(["2021-01-01", "2021-01-02"] * 2 + ["2021-01-01"])})
+    >>> shared_variants(agency_journeys(contacts))[["variant", "families", "variants"]]
+                                             variant  families  variants
+    0                                Police → School         2         1
+    1  (other variants, each followed by one family)         1         1
+    """
+    if collapse_repeats:
+        journeys = _collapsed(journeys)
+    family, agency = journeys.family, journeys.agency
+    columns = [*VARIANT_COLUMNS, "variants"]
+    if len(family) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    starts = np.flatnonzero(run_starts(family))
+    lengths = np.diff(np.append(starts, len(family)))
+    group = sequence_groups(agency, starts, lengths)
+    lead, counts = representatives(group), np.bincount(group)
+    names = [str(n) for n in journeys.agencies]
+    shared = np.flatnonzero(counts >= 2)
+    # Ordering a subset by label keeps its order within the whole set.
+    shared = shared[sequence_order(names, agency, starts[lead[shared]], lengths[lead[shared]])]
+    shared = shared[np.argsort(-counts[shared], kind="stable")]
+    lead = lead[shared]
+    frame = pd.DataFrame({
+        "variant": sequence_labels(names, agency, starts[lead], lengths[lead]),
+        "length": pd.array(lengths[lead], dtype="Int64"),
+        "families": counts[shared].astype(np.int64),
+        "share": counts[shared] / len(starts),
+        "variants": np.ones(len(shared), dtype=np.int64),
+    }, columns=columns)  # fmt: skip
+    single = int(np.count_nonzero(counts == 1))
+    if single:
+        folded = pd.DataFrame({
+            "variant": [ONE_FAMILY_VARIANTS], "length": pd.array([pd.NA], dtype="Int64"),
+            "families": [single], "share": [single / len(starts)], "variants": [single],
+        })  # fmt: skip
+        frame = pd.concat([frame, folded], ignore_index=True) if len(frame) else folded
+    return frame
+
+
 def _view_variants(
     journeys: AgencyJourneys, cohort: str, until: str, collapse: bool
 ) -> list[pd.DataFrame]:
@@ -214,15 +295,11 @@ def _view_variants(
         journeys, STEPS, from_end=until == "escalation", collapse_repeats=collapse
     )
     found = [
-        ("journey", variants(journeys, collapse_repeats=collapse)),
-        ("first_steps" if until == "end" else "last_steps", variants(steps)),
+        ("journey", shared_variants(journeys, collapse_repeats=collapse)),
+        ("first_steps" if until == "end" else "last_steps", shared_variants(steps)),
     ]
-    keys = {"until": until, "collapse_repeats": collapse}
-    return [
-        compact_variants(frame.assign(cohort=cohort)[["cohort", *VARIANT_COLUMNS]])
-        .assign(**keys, part=part)
-        for part, frame in found
-    ]
+    keys = {"cohort": cohort, "until": until, "collapse_repeats": collapse}
+    return [frame.assign(**keys, part=part) for part, frame in found]
 
 
 def _joined(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

@@ -274,3 +274,31 @@ def test_contacts_with_several_members_and_shuffled_rows_count_once():
     again = pathway_views(agency_journeys(shuffled), cohorts, shuffled_flags)
     for name, frame in once.frames().items():
         pd.testing.assert_frame_equal(frame, again.frames()[name], obj=name)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("collapse", [False, True])
+def test_shared_variants_are_the_folded_variants(seed, collapse):
+    from journey.pathway_cohorts import shared_variants
+    from journey.pathways import compact_variants, variants
+
+    contacts, _ = _random_population(seed)
+    journeys = agency_journeys(contacts)
+    expected = compact_variants(variants(journeys, collapse_repeats=collapse).assign(cohort="c"))
+    found = shared_variants(journeys, collapse_repeats=collapse)
+    pd.testing.assert_frame_equal(found, expected.drop(columns="cohort").reset_index(drop=True))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_whole_journeys_are_the_cohort_pathways(seed):
+    from journey.pathways import cohort_pathways, compact_variants
+
+    contacts, flags = _random_population(seed)
+    families = sorted(contacts["family_id"].unique())
+    cohorts = {"all": families, "none": [], "few": families[:3]}
+    journeys = agency_journeys(contacts)
+    flows, ends, variant_frame = cohort_pathways(journeys, cohorts)
+    found = pathway_views(journeys, cohorts, flags).whole_journeys()
+    expected = (flows, ends, compact_variants(variant_frame))
+    for mine, theirs in zip(found, expected, strict=True):
+        pd.testing.assert_frame_equal(mine, theirs.reset_index(drop=True))
