@@ -29,6 +29,8 @@ __all__ = ["pathways_map", "typical_order", "agency_layout"]
 #: How an agency on no pathway shown is drawn: pale, so the map's shape stays but the eye skips it.
 PALE = {"background": "#e4e7eb", "border": "#9aa5b1"}
 NODE_FONT = 15
+#: Below this size on screen (px) an agency's name is drawn by the map's script, not by vis.
+NAME_PX = 9
 COLUMN_GAP = 380
 ROW_GAP = 150
 _COLUMNS = ["from_agency", "to_agency", "transitions", "families", "median_days"]
@@ -239,6 +241,9 @@ def pathways_map(
     # vis scales the width with the transitions. Edge labels (``caption``) are drawn by the
     # map's own script, strongest first, only where they cover no node and no other label.
     net.options["edges"]["scaling"] = {"min": 1, "max": 10, "label": {"enabled": False}}
+    # vis stops drawing an agency's name below 9 px (this threshold less one), where the
+    # map's script draws it at a readable size instead.
+    net.options["nodes"]["scaling"] = {"label": {"drawThreshold": NAME_PX + 1}}
     node_id = _add_agencies(net, agencies, positions, kept, ends, taxonomy)
     for k, flow in enumerate(flows.itertuples(index=False)):
         source, target = plain_text(flow.from_agency), plain_text(flow.to_agency)
@@ -265,7 +270,7 @@ def pathways_map(
         LegendItem("Families moving from one agency to the next (width: transitions; "
                    "label: transitions · median days)", "#8792a2", "line", "edge"),
     ]
-    decor = {"edge_labels": True, "node_font": NODE_FONT}
+    decor = {"edge_labels": True, "node_font": NODE_FONT, "name_px": NAME_PX}
     page, nodes, edges = render_page(net, title=title, assets=assets, decor=decor, legend=legend,
                                      note=note, show_legend=show_legend)
     return JourneyMap(page, nodes, edges, False, note, legend)

@@ -151,7 +151,7 @@
     // Zoomed out too far for vis to draw the agencies' names legibly (a phone's width):
     // draw them at a readable size instead, busiest agency first, none over another,
     // and leave the numbers out, which would crowd them.
-    if (scale * (decor.node_font || 14) < 9) { agencyNames(ctx); return; }
+    if (scale * (decor.node_font || 14) < (decor.name_px || 9)) { agencyNames(ctx); return; }
     var taken = nodes.get().map(function (node) {
       // The dot's box, widened and lengthened by its label, which vis draws below it.
       var b = network.getBoundingBox(node.id);
