@@ -58,6 +58,8 @@ _TABLES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
         "transitions": (("families",), ("transitions", "median_days")),
         "ends": (("starts", "ends"), ()),
         "variants": (("families",), ("share",)),
+        "repeats": (("families",), ("transitions", "median_days")),
+        "step_variants": (("families",), ("share",)),
     },
     "interventions.interventions": {
         "early_warning_agencies": (
@@ -215,6 +217,10 @@ def _suppress_tables(context: dict[str, Any], d: Deidentifier) -> int:
             if name in counts:
                 counts[name] = suppress_value(counts[name], d.rule)
         context["counts"] = counts
+    if request.endpoint == "pathways.pathways":
+        for name in ("families", "cohort_families"):
+            if name in context:
+                context[name] = suppress_value(context[name], d.rule)
     if request.endpoint == "overview.overview" and context.get("headline"):
         headline = {k: suppress_value(v, d.rule) for k, v in context["headline"].items()}
         cells += sum(1 for k, v in headline.items() if v is None and context["headline"][k])

@@ -95,12 +95,107 @@
     });
   });
 
+  function edgePoint(id, t) {
+    // A point of vis-network's own curve when it has one; else of the straight line.
+    var edge = network.body && network.body.edges[id];
+    if (edge && edge.edgeType && edge.edgeType.getPoint) { return edge.edgeType.getPoint(t); }
+    var ends = network.getConnectedNodes(id);
+    var at = network.getPositions(ends);
+    var a = at[ends[0]], b = at[ends[1]];
+    return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  function agencyNames(ctx) {
+    // The dots first, so that no name covers an agency.
+    var taken = nodes.getIds().map(function (id) {
+      var b = network.getBoundingBox(id);
+      var a = network.canvasToDOM({ x: b.left, y: b.top });
+      var z = network.canvasToDOM({ x: b.right, y: b.bottom });
+      return { left: a.x, top: a.y, right: z.x, bottom: z.y };
+    });
+    window.dotBoxes = taken.slice();
+    ctx.font = FONT;
+    nodes.get().filter(function (node) { return node.label; }).sort(function (a, b) {
+      return (b.size || 0) - (a.size || 0);
+    }).forEach(function (node) {
+      var b = network.getBoundingBox(node.id);
+      var below = network.canvasToDOM({ x: (b.left + b.right) / 2, y: b.bottom });
+      var above = network.canvasToDOM({ x: (b.left + b.right) / 2, y: b.top });
+      var half = ctx.measureText(node.label).width / 2 + 4;
+      var width = ctx.canvas.clientWidth;
+      // Under the dot, else over it; moved sideways to stay inside the map.
+      [below.y + 10, above.y - 10].some(function (y) {
+        var x = Math.min(Math.max(below.x, half + 2), width - half - 2);
+        var box = { left: x - half, right: x + half, top: y - 9, bottom: y + 9 };
+        if (taken.some(function (other) { return overlaps(box, other); })) { return false; }
+        pill(ctx, node.label, x, y, true, "rgba(255, 255, 255, 0.85)",
+             node.on_pathway === false ? "#52606d" : "#1f2933");
+        taken.push(box);
+        window.agencyNameBoxes.push({ id: node.id, left: box.left, top: box.top,
+                                      right: box.right, bottom: box.bottom });
+        return true;
+      });
+    });
+  }
+
+  function edgeLabels(ctx) {
+    // Edge labels in screen space, strongest edge first, each drawn only where it covers no
+    // node, no node label and no label already drawn: none collide at any zoom.
+    var scale = network.getScale();
+    window.edgeLabelBoxes = [];
+    window.agencyNameBoxes = [];
+    // Zoomed out too far for vis to draw the agencies' names legibly (a phone's width):
+    // draw them at a readable size instead, busiest agency first, none over another,
+    // and leave the numbers out, which would crowd them.
+    if (scale * (decor.node_font || 14) < (decor.name_px || 9)) { agencyNames(ctx); return; }
+    var taken = nodes.get().map(function (node) {
+      // The dot's box, widened and lengthened by its label, which vis draws below it.
+      var b = network.getBoundingBox(node.id);
+      var size = ((node.font && node.font.size) || 14) * scale;
+      ctx.font = size + "px system-ui, sans-serif";
+      var half = ctx.measureText(node.label || "").width / 2 + 2;
+      var a = network.canvasToDOM({ x: b.left, y: b.top });
+      var z = network.canvasToDOM({ x: b.right, y: b.bottom });
+      var middle = (a.x + z.x) / 2;
+      return { left: Math.min(a.x, middle - half), top: a.y, right: Math.max(z.x, middle + half),
+               bottom: z.y + (node.label ? size * 1.4 : 0), node: true };
+    });
+    var drawn = [];
+    ctx.font = FONT;
+    edges.get().forEach(function (edge) {
+      if (!edge.caption) { return; }
+      var half = ctx.measureText(edge.caption).width / 2 + 4;
+      // The middle of the edge first, then points either side of it.
+      [0.5, 0.4, 0.6, 0.3, 0.7].some(function (t) {
+        var at = network.canvasToDOM(edgePoint(edge.id, t));
+        var box = { left: at.x - half, right: at.x + half, top: at.y - 9, bottom: at.y + 9 };
+        var inView = box.left > 0 && box.top > 0 && box.right < ctx.canvas.clientWidth &&
+          box.bottom < ctx.canvas.clientHeight;
+        if (!inView || taken.some(function (other) { return overlaps(box, other); })) {
+          return false;
+        }
+        pill(ctx, edge.caption, at.x, at.y, true);
+        taken.push(box);
+        drawn.push({ id: edge.id, left: box.left, top: box.top, right: box.right,
+                     bottom: box.bottom });
+        return true;
+      });
+    });
+    window.edgeLabelBoxes = drawn;
+    window.nodeBoxes = taken.filter(function (b) { return b.node; });
+  }
+
   network.on("afterDrawing", function (ctx) {
     var scale = network.getScale();
     var box = decor.extent;
     screenSpace(ctx, function () {
       var viewWidth = ctx.canvas.clientWidth;
       var viewHeight = ctx.canvas.clientHeight;
+      if (decor.edge_labels) { edgeLabels(ctx); }
       (decor.headings || []).forEach(function (heading) {
         var at = network.canvasToDOM({ x: heading.x, y: heading.y });
         pill(ctx, heading.label, at.x, at.y, true);

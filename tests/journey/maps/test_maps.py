@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journey.errors import MissingColumnError
+from journey.errors import InputError, MissingColumnError
 from journey.maps import (
     STATIC_FILES,
     MapError,
@@ -285,7 +285,7 @@ def test_pathways_map_worked_by_hand():
     agencies = {n["agency"]: n for n in journey_map.nodes}
     assert set(agencies) == {"Police", "School", "Children's Social Care"}
     # School -> Police (1) is hidden; CSC -> CSC is a self-loop, shown in the tooltip only.
-    labels = sorted(e["label"] for e in journey_map.edges)
+    labels = sorted(e["caption"] for e in journey_map.edges)
     assert labels == ["1,204 · 21d", "20 · 60d", "500 · 35d"]
     assert "Children's Social Care again: 40 transitions, median 9d" in agencies[
         "Children's Social Care"]["title"]
@@ -512,3 +512,33 @@ def test_network_and_pathways_of_nothing_are_empty_maps_with_a_note():
     pathways = pathways_map(PATHWAYS, min_transitions=10_000)
     assert pathways.nodes == [] and pathways.edges == []
     assert pathways.note == "No pathways with at least 10,000 transitions."
+
+
+def test_pathways_map_with_a_fixed_layout_draws_every_agency_there():
+    from journey.maps.pathways import agency_layout
+
+    everyone = agency_layout(PATHWAYS, ["Police", "School", "Children's Social Care", "GP"])
+    # A cohort with one pathway: every agency of the layout is drawn, at its place.
+    cohort = PATHWAYS[PATHWAYS["from_agency"] == "School"]
+    journey_map = pathways_map(cohort, positions=everyone)
+    drawn = {n["agency"]: (n["x"], n["y"]) for n in journey_map.nodes}
+    assert drawn == {a: (float(x), float(y)) for a, (x, y) in everyone.items()}
+    on = {n["agency"] for n in journey_map.nodes if n["on_pathway"]}
+    assert on == {"School", "Children's Social Care", "Police"}  # School → both
+    pale = next(n for n in journey_map.nodes if n["agency"] == "GP")
+    assert pale["color"]["background"] == "#e4e7eb" and "On no pathway shown" in pale["title"]
+    # The same layout whatever the order the agencies come in: it is deterministic.
+    assert agency_layout(PATHWAYS.iloc[::-1], ["GP", "Children's Social Care", "School",
+                                                "Police"]) == everyone  # fmt: skip
+
+
+def test_pathways_map_refuses_a_layout_without_an_agency_it_draws():
+    with pytest.raises(InputError, match="no position for Children.s Social Care, School"):
+        pathways_map(PATHWAYS, positions={"Police": (0.0, 0.0)})
+
+
+def test_pathways_map_counts_hidden_pathways_between_agencies_only():
+    # Raising the minimum to 41 hides Police → CSC (20), School → Police (1) and the
+    # CSC repeat (40): two pathways, as the page counts them; the repeat is not one.
+    journey_map = pathways_map(PATHWAYS, min_transitions=41)
+    assert "2 smaller pathways hidden" in journey_map.note
