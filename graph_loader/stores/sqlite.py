@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -19,83 +18,23 @@ from graph_loader.stores import lock, snapshot
 from graph_loader.stores.frames import decode_frame, encode_frame
 from graph_loader.stores.sqlite_schema import (
     CONTACTS_KEY,
-    NULLABLE_CONTACT_COLUMNS,
     SCHEMA_VERSION,
     configure,
     ensure_schema,
 )
 from graph_loader.stores.sqlite_schema import statement as _sql
+from graph_loader.stores.sqlite_values import TIME_FORMAT as _TIME_FORMAT
+from graph_loader.stores.sqlite_values import load_line as _load_line
+from graph_loader.stores.sqlite_values import parse_time_text as _parse_time_text
+from graph_loader.stores.sqlite_values import records as _records
+from graph_loader.stores.sqlite_values import split_columns
+from graph_loader.stores.sqlite_values import time_text as _time_text
+from graph_loader.stores.sqlite_values import with_times as _with_times
 from journey.contract import CONTACT_COLUMNS, FAMILIES, LEAD_PERIODS, PEOPLE
 from journey.errors import NotFoundError, StoreError
 from journey.store import ContactFilter, LoadRecord
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
-
-_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-
-
-def _time_text(values: pd.Series) -> pd.Series:
-    """Times as sortable text (``YYYY-MM-DD HH:MM:SS``, wall-clock time); NaT becomes None.
-
-    Formatted by numpy: ``strftime`` takes more than twice as long over a million times.
-
-    Examples
-    --------
-    >>> _time_text(pd.Series(pd.to_datetime(["2021-03-01 22:30:15.7", None]))).tolist()
-    ['2021-03-01 22:30:15', None]
-    """
-    times = pd.to_datetime(values)
-    if times.dt.tz is not None:
-        times = times.dt.tz_localize(None)
-    seconds = times.to_numpy(dtype="datetime64[s]")
-    text = pd.Series(np.datetime_as_string(seconds, unit="s").astype(object), index=values.index)
-    text = text.str.replace("T", " ", regex=False)
-    return text.where(times.notna(), None)
-
-
-def _parse_time_text(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, format=_TIME_FORMAT).astype("datetime64[ns]")
-
-
-def _with_times(frame: pd.DataFrame) -> pd.DataFrame:
-    """Parse the stored time text of ``occurred_at``, when the frame has it."""
-    if "occurred_at" in frame.columns:
-        frame = frame.assign(occurred_at=_parse_time_text(frame["occurred_at"]))
-    return frame
-
-
-def _records(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
-    """One dict of named parameters per row, built column by column; NaN becomes NULL.
-
-    Lazy, so that each row's dict is bound and freed at once: a list of a
-    million dicts would cost far more than building them.
-
-    Examples
-    --------
-    >>> list(_records(pd.DataFrame({"family_id": ["F1", "F2"], "area": ["A", None]}),
-    ...               ["family_id", "area"]))
-    [{'family_id': 'F1', 'area': 'A'}, {'family_id': 'F2', 'area': None}]
-    """
-    values = []
-    for column in columns:
-        series = frame[column]
-        if series.isna().any():
-            series = series.astype(object).where(series.notna(), None)
-        values.append(series.tolist())
-    return map(dict, map(zip, repeat(tuple(columns)), zip(*values, strict=True)))
-
-
-def _load_line(run_id: int, record: LoadRecord) -> dict[str, Any]:
-    """The named parameters of one load-log line."""
-    finished = record.finished_at.isoformat(timespec="seconds") if record.finished_at else None
-    return {
-        "run_id": run_id, "source": record.source, "kind": record.kind,
-        "mapping": record.mapping, "checksum": record.checksum,
-        "started_at": record.started_at.isoformat(timespec="seconds"), "finished_at": finished,
-        "rows_in": record.rows_in, "loaded": record.loaded, "rejected": record.rejected,
-        "duplicates": record.duplicates, "rejects_path": record.rejects_path,
-    }  # fmt: skip
-
 
 class SQLiteStore:
     """The embedded graph store: the contract's entities as tables in one SQLite file.
@@ -375,18 +314,11 @@ class SQLiteStore:
         cursor = self._db.execute(_sql("select_contact_columns"))
         names = [d[0] for d in cursor.description]
         joined = dict(zip(names, cursor.fetchone(), strict=True))
-        lengths = {c: joined[c].count("\x1f") + 1 for c in wanted}
-        if any(n != rows for n in lengths.values()):
+        if not all(joined[c].count("\x1f") + 1 == rows for c in wanted):
             table = _with_times(self._frame("select_all_contacts")[wanted])
             yield from ((c, table[c].to_numpy()) for c in wanted)
             return
-        for column in wanted:
-            values = np.array(joined.pop(column).split("\x1f"), dtype=object)
-            if column in NULLABLE_CONTACT_COLUMNS:
-                values[values == "\x1e"] = None
-            if column == "occurred_at":
-                values = _parse_time_text(pd.Series(values, copy=False)).to_numpy()
-            yield column, values
+        yield from split_columns(joined, wanted)
 
     def contacts(
         self, where: ContactFilter | None = None, *, columns: list[str] | None = None
