@@ -121,7 +121,8 @@ def add_count_nodes(net, journey, lanes, marked, describe, dates: DateText) -> t
             "color": {"background": sector_colour(cell.sector), "border": "#1f2933"},
             "size": round(4 + 10 * (int(cell.contacts) / largest) ** 0.5, 1), "borderWidth": 1,
             "x": round(float(x[i]), 1), "y": float(lane_y[cell.agency]),
-            "kind": "count", "period": period, "contacts": int(cell.contacts),
+            "kind": "count", "period": period, "period_start": dates.day(cell.period),
+            "contacts": int(cell.contacts),
             "members": [plain_text(m, limit=40) for m in cell.members],
             **describe(cell, lines),
         }

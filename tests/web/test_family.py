@@ -158,7 +158,10 @@ def test_map_documents_are_whole_pages_from_this_server(client, kind):
 def test_swimlane_highlights_uncoordinated_contacts_with_their_reason(client, f001):
     text = client.get("/families/F001/maps/swimlane.html").get_data(as_text=True)
     reason = next(c["reason"] for c in f001["uncoordinated_contacts"] if c["contact_id"] == "F1C05")
-    assert reason in text
+    assert reason.startswith("uncoordinated: ")
+    # The tooltip says "Uncoordinated:" once, then the reason without its own prefix.
+    assert "Uncoordinated: " + reason.removeprefix("uncoordinated: ") in text
+    assert "Uncoordinated: uncoordinated" not in text
 
 
 def test_long_journeys_are_aggregated_with_a_note(store):

@@ -88,8 +88,10 @@
     var most = Math.max(3, 0.48 * Math.min(lane, gap));
     var updates = data.nodes.map(function (node) {
       if (node.kind === "lane") {
-        return { id: node.id, x: gutter / 2, y: Y(node.y), label: clip(ctx, node.label, gutter - 36),
-                 font: { size: 12 }, widthConstraint: { maximum: gutter - 4 },
+        // DataSet.update replaces a nested object whole, so the font keeps its colour here.
+        return { id: node.id, x: gutter / 2, y: Y(node.y), label: clip(ctx, node.label, gutter - 20),
+                 font: Object.assign({}, node.font, { size: 12 }),
+                 widthConstraint: { maximum: gutter - 4 },
                  margin: { top: 3, bottom: 3, left: 4, right: 4 } };
       }
       var update = { id: node.id, x: X(node.x), y: Y(node.y) };
