@@ -226,7 +226,9 @@ def _detail(net, journey, lanes, roles, ages, marked, taxonomy, dates) -> tuple[
             lines.append(f"Service: {plain_text(contact.service)}")
         lines.append(_members_line(contact.members, roles, ages[i]))
         if key in peak:
-            lines.append(f"In the busiest window: {peak[key]}")
+            # The default reason would repeat the heading.
+            own = f": {peak[key]}" if peak[key] != PEAK_REASON else " (most contacts)"
+            lines.append("In the busiest window" + own)
         if key in unco:
             lines.append(f"Uncoordinated: {unco[key]}")
         if key in chosen:

@@ -148,9 +148,13 @@
       }
     });
     layout.bands.forEach(function (band) {
+      // A light fill, and edges in the band's full colour so overlapping windows stay apart.
+      var from = band.x0 - 3, wide = Math.max(band.x1 - band.x0 + 6, 4 / scale);
       ctx.fillStyle = rgba(band.colour, 0.2);
-      ctx.fillRect(band.x0 - 3, layout.y0, Math.max(band.x1 - band.x0 + 6, 4 / scale),
-                   layout.y1 - layout.y0);
+      ctx.fillRect(from, layout.y0, wide, layout.y1 - layout.y0);
+      ctx.strokeStyle = band.colour;
+      ctx.lineWidth = 2 / scale;
+      ctx.strokeRect(from, layout.y0, wide, layout.y1 - layout.y0);
     });
     layout.ticks.forEach(function (tick) {
       ctx.strokeStyle = tick.major ? "#9aa5b1" : "#d9dee4";
