@@ -38,6 +38,9 @@ from journey.maps.swimlane_marks import (
     birthday_lines,
     marks_legend,
     member_ages,
+    member_choices,
+    members_line,
+    roles_of,
     window_bands,
 )
 from journey.maps.text import DateText, days_later, plain_text, plural
@@ -54,7 +57,6 @@ LANE_SPACING = 100  # canvas units between lane centres
 LANE_LABEL_X = -130  # centre of the lane-label boxes, left of the first contact at x = 0
 LANE_FONT = 16
 STACK_STEP = 34  # vertical offset between same-day contacts in one lane
-MAX_MEMBERS_LISTED = 12
 
 PEAK_REASON = "part of the busiest window of the family's journey (most contacts)"
 HIGHLIGHT_REASON = "highlighted"
@@ -98,28 +100,6 @@ def _id_lookup(ids: Iterable | Mapping, default_reason: str, prefix: str = "") -
             out[str(key)] = reason or default_reason
         return out
     return {str(k): default_reason for k in ids}
-
-
-def _roles(people: pd.DataFrame | None) -> dict[str, str]:
-    if people is None or people.empty or "role" not in people:
-        return {}
-    known = people[people["role"].notna()]
-    return dict(zip(known["person_id"].astype(str), known["role"].astype(str), strict=True))
-
-
-def _member_words(member: str, roles: dict[str, str], ages: dict[str, int]) -> str:
-    about = [plain_text(roles[member], limit=20)] if member in roles else []
-    if member in ages:
-        about.append(f"aged {ages[member]}")
-    return plain_text(member, limit=40) + (f" ({', '.join(about)})" if about else "")
-
-
-def _members_line(members: list[str], roles: dict[str, str], ages: dict[str, int]) -> str:
-    """"Members involved (2): P1 (parent, aged 41), P3 (child, aged 12)"."""
-    shown = [_member_words(m, roles, ages) for m in members[:MAX_MEMBERS_LISTED]]
-    more = len(members) - MAX_MEMBERS_LISTED
-    tail = f" and {more} more" if more > 0 else ""
-    return f"Members involved ({len(members)}): " + ", ".join(shown) + tail
 
 
 def _lanes(journey: pd.DataFrame) -> pd.DataFrame:
@@ -224,7 +204,7 @@ def _detail(net, journey, lanes, roles, ages, marked, taxonomy, dates) -> tuple[
             lines.append(f"Referred by: {plain_text(contact.referred_by)}")
         if plain_text(contact.service):
             lines.append(f"Service: {plain_text(contact.service)}")
-        lines.append(_members_line(contact.members, roles, ages[i]))
+        lines.append(members_line(contact.members, roles, ages[i]))
         if key in peak:
             # The default reason would repeat the heading.
             own = f": {peak[key]}" if peak[key] != PEAK_REASON else " (most contacts)"
@@ -260,7 +240,7 @@ def _aggregate(net, journey, lanes, roles, born, marked, dates) -> tuple[str, tu
 
     def describe(cell, lines: list[str]) -> dict:
         # Ages at the cell's first contact (a member may have a birthday within the month).
-        lines.append(_members_line(cell.members, roles, ages_on(cell.members, cell.first, born)))
+        lines.append(members_line(cell.members, roles, ages_on(cell.members, cell.first, born)))
         for name, words in (("in_peak", "in the busiest window"),
                             ("uncoordinated", "uncoordinated"), ("highlighted", "highlighted")):
             if getattr(cell, name):
@@ -298,15 +278,6 @@ def _legend(lanes, groups, period, flags, taxonomy) -> list[LegendItem]:
     legend.append(LegendItem(f"Next contact in the family's journey{words}", "#8792a2", "line",
                              "edge"))
     return legend
-
-
-def _member_choices(journey: pd.DataFrame, roles: dict[str, str]) -> list[dict]:
-    """The member filter's choices: every member involved in a contact, in id order."""
-    involved = sorted({m for members in journey["members"] for m in members})
-    if len(involved) < 2:
-        return []
-    return [{"id": plain_text(m, limit=40), "label": _member_words(m, roles, {})}
-            for m in involved]
 
 
 def _windows(windows: Iterable[MapWindow], journey: pd.DataFrame, peak: dict) -> list[MapWindow]:
@@ -414,7 +385,7 @@ def swimlane_map(
         lanes = _lanes(journey)
         dates = DateText(journey["occurred_at"].min() if relative_days else None)
         _add_lane_nodes(net, lanes, dates)
-        roles = _roles(people)
+        roles = roles_of(people)
         if aggregated:
             period, grid_axis = _aggregate(net, journey, lanes, roles, birth_index(people),
                                            marked, dates)
@@ -428,7 +399,7 @@ def swimlane_map(
         lines = birthday_lines(people, by_age, journey, grid_axis, dates)
         decor = _decor(lanes, grid, float(xs[-1]), {
             "bands": bands, "birthdays": lines, "period": period,
-            "members": _member_choices(journey, roles),
+            "members": member_choices(journey, roles),
             "steps": (not aggregated) if show_steps is None else bool(show_steps),
         })
         keys = set(journey["contact_id"].astype(str))

@@ -27,6 +27,10 @@ __all__ = [
     "ages_on",
     "birth_index",
     "member_ages",
+    "member_choices",
+    "member_words",
+    "members_line",
+    "roles_of",
     "birthdays",
     "birthday_lines",
     "ordinal",
@@ -34,6 +38,7 @@ __all__ = [
     "marks_legend",
 ]
 
+MAX_MEMBERS_LISTED = 12  # a tooltip names this many members, then "and N more"
 # Shades of the two windows (the page's script fills with these at 0.2 opacity).
 WINDOW_COLOURS = {"threshold": "#0072B2", "busiest": "#E69F00"}
 BIRTHDAY_COLOUR = "#7B3294"
@@ -73,6 +78,39 @@ def ordinal(number: int) -> str:
     teens = 10 <= number % 100 <= 20
     suffix = "th" if teens else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def roles_of(people: pd.DataFrame | None) -> dict[str, str]:
+    """person id -> role, for the people rows that have one."""
+    if people is None or people.empty or "role" not in people:
+        return {}
+    known = people[people["role"].notna()]
+    return dict(zip(known["person_id"].astype(str), known["role"].astype(str), strict=True))
+
+
+def member_words(member: str, roles: dict[str, str], ages: dict[str, int]) -> str:
+    """"P3 (child, aged 12)": a member with their role and age, when known."""
+    about = [plain_text(roles[member], limit=20)] if member in roles else []
+    if member in ages:
+        about.append(f"aged {ages[member]}")
+    return plain_text(member, limit=40) + (f" ({', '.join(about)})" if about else "")
+
+
+def members_line(members: list[str], roles: dict[str, str], ages: dict[str, int]) -> str:
+    """"Members involved (2): P1 (parent, aged 41), P3 (child, aged 12)"."""
+    shown = [member_words(m, roles, ages) for m in members[:MAX_MEMBERS_LISTED]]
+    more = len(members) - MAX_MEMBERS_LISTED
+    tail = f" and {more} more" if more > 0 else ""
+    return f"Members involved ({len(members)}): " + ", ".join(shown) + tail
+
+
+def member_choices(journey: pd.DataFrame, roles: dict[str, str]) -> list[dict]:
+    """The member filter's choices: every member involved in a contact, in id order."""
+    involved = sorted({m for members in journey["members"] for m in members})
+    if len(involved) < 2:
+        return []
+    return [{"id": plain_text(m, limit=40), "label": member_words(m, roles, {})}
+            for m in involved]
 
 
 def birth_index(people: pd.DataFrame | None) -> dict[str, int]:
