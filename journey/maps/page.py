@@ -188,8 +188,8 @@ def _controls_html(decor: dict | None) -> str:
             '<label>Member <select id="journey-map-member">'
             f'<option value="">Everyone</option>{options}</select></label>'
         )
-    parts.append('<span class="journey-map-hint">Click the map to zoom with the mouse wheel; '
-                 "drag to pan.</span>")
+    parts.append('<span class="journey-map-hint" id="journey-map-hint">Click the map to zoom '
+                 "with the mouse wheel; drag to pan.</span>")
     return ('<div class="journey-map-controls" role="group" aria-label="Map controls">'
             + "".join(parts) + "</div>\n")
 

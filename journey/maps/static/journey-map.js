@@ -302,6 +302,10 @@
     if (layout && (size.width !== size.oldWidth || size.height !== size.oldHeight)) { reset(); }
   });
   wheelZoom(false);
+  var hint = document.getElementById("journey-map-hint");
+  if (hint && window.matchMedia && window.matchMedia("(pointer: coarse)").matches) {
+    hint.textContent = "Tap the map, then pinch to zoom; drag to pan.";
+  }
   if (steps) { showSteps(steps.checked); }
 
   network.once("afterDrawing", function () {

@@ -133,3 +133,17 @@ def test_lane_labels_leave_the_data_clear_on_a_phone(browser, tmp_path, big_map)
         assert visit.errors == []
     finally:
         visit.close()
+
+
+def test_touch_screens_are_told_to_tap(browser, tmp_path, big_map):
+    path = tmp_path / "touch.html"
+    path.write_text(big_map.html, encoding="utf-8")
+    for touch, words in ((True, "Tap the map"), (False, "Click the map")):
+        page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=touch,
+                                is_mobile=touch)
+        try:
+            page.goto(path.as_uri())
+            page.wait_for_selector("body[data-map-ready]", timeout=15000)
+            assert page.inner_text("#journey-map-hint").startswith(words)
+        finally:
+            page.close()
