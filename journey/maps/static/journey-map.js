@@ -119,11 +119,33 @@
     window.mapLayout = layout;
   }
 
+  function fitExtent() {
+    // Other maps: fit the nodes (with their labels) and the decorations, which vis's own
+    // fit ignores.
+    var box = decor.extent;
+    var x0 = box.x0, x1 = box.x1, y0 = box.y0, y1 = box.y1;
+    nodes.getIds().forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      x0 = Math.min(x0, b.left); x1 = Math.max(x1, b.right);
+      y0 = Math.min(y0, b.top); y1 = Math.max(y1, b.bottom);
+    });
+    var width = container.clientWidth || 800;
+    var height = container.clientHeight || 600;
+    var scale = Math.min(width / Math.max(x1 - x0, 1), height / Math.max(y1 - y0 + 60, 1));
+    network.moveTo({
+      position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 - 10 },
+      scale: Math.min(scale * 0.96, 1.5),
+      animation: false
+    });
+  }
+
   function reset() {
-    if (decor.extent) {
+    if (decor.lanes) {
       fill();
       network.moveTo({ position: { x: layout.width / 2, y: layout.height / 2 }, scale: 1,
                        animation: false });
+    } else if (decor.extent) {
+      fitExtent();
     } else {
       network.fit({ animation: false });
     }

@@ -211,3 +211,31 @@ def test_data_block_round_trips_exactly(browser, tmp_path):
                                                                         sort_keys=True)
     finally:
         visit.close()
+
+
+@pytest.mark.parametrize("name", ["network", "pathways", "swimlane"])
+def test_the_first_view_shows_every_node_and_reset_returns_to_it(browser, tmp_path, name):
+    journey_map = _maps()[name]
+    visit, _ = _open_file(browser, tmp_path, f"view-{name}", journey_map)
+    inside = """() => {
+      const net = window.network, box = document.getElementById('journey-map');
+      const w = box.clientWidth, h = box.clientHeight;
+      return window.nodes.getIds().filter(id => {
+        const b = net.getBoundingBox(id);
+        const a = net.canvasToDOM({x: b.left, y: b.top});
+        const z = net.canvasToDOM({x: b.right, y: b.bottom});
+        return a.x < -1 || a.y < -1 || z.x > w + 1 || z.y > h + 1;
+      });
+    }"""
+    view = ("(() => { const p = window.network.getViewPosition();"
+            " return [window.network.getScale(), Math.round(p.x), Math.round(p.y)]; })()")
+    try:
+        assert visit.page.evaluate(inside) == []
+        first = visit.page.evaluate(view)
+        visit.page.click("#journey-map-zoom-in")
+        assert visit.page.evaluate("window.network.getScale()") > first[0]
+        visit.page.click("#journey-map-reset")
+        assert visit.page.evaluate(view) == pytest.approx(first)
+        assert visit.errors == []
+    finally:
+        visit.close()
