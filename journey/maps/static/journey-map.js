@@ -98,7 +98,9 @@
       if (node.kind === "count") {
         update.size = Math.max(Math.min(3.5, most), most * Math.sqrt(node.contacts / largest));
       } else if (node.kind === "contact") {
-        update.size = Math.max(4, Math.min(node.size, 0.3 * lane));
+        // Smaller markers in a narrow frame (a phone), where they would hide each other.
+        var narrow = Math.min(1, (right - left) / 900);
+        update.size = Math.max(4, Math.min(node.size * narrow, 0.3 * lane));
       }
       return update;
     });
