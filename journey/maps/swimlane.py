@@ -8,6 +8,13 @@ computed here, so the browser runs no physics and a lane is a straight line.
 The time axis mixes calendar time with the order of contact days (half each),
 so a burst of contacts in one month spreads out enough to read while long
 quiet gaps still look long; it is monotone, so left is always earlier.
+
+Above ``max_contacts`` each lane becomes a strip of weekly or monthly counts
+(:mod:`journey.maps.swimlane_counts`) with the chain hidden until the page's
+switch shows it. The shaded windows, members' birthdays and ages come from
+:mod:`journey.maps.swimlane_marks`. The page's script
+(``static/journey-map.js``) lays the positions out to fill the frame: lanes
+share its height, time its width, and the lane labels keep their own column.
 """
 
 from __future__ import annotations
@@ -283,8 +290,8 @@ def _legend(lanes, groups, period, flags, taxonomy) -> list[LegendItem]:
 def _windows(windows: Iterable[MapWindow], journey: pd.DataFrame, peak: dict) -> list[MapWindow]:
     """The windows to shade; without a busiest window given, the span of the peak contacts."""
     windows = list(windows)
-    if peak and not any(w.kind == "busiest" for w in windows):
-        times = journey.loc[journey["contact_id"].astype(str).isin(list(peak)), "occurred_at"]
+    times = journey.loc[journey["contact_id"].astype(str).isin(list(peak)), "occurred_at"]
+    if len(times) and not any(w.kind == "busiest" for w in windows):
         windows.append(MapWindow("busiest", "Busiest window (most contacts)", times.min(),
                                  times.max()))
     return windows

@@ -193,6 +193,8 @@ def window_bands(windows: Iterable[MapWindow], axis: tuple, dates: DateText) -> 
     days, xs, start = axis
     bands = []
     for window in windows:
+        if pd.isna(window.start) or pd.isna(window.end):
+            continue  # a window the analysis could not date is not drawn
         bands.append({
             "x0": _x(window.start, start, days, xs), "x1": _x(window.end, start, days, xs),
             "kind": window.kind, "colour": WINDOW_COLOURS[window.kind],

@@ -225,6 +225,10 @@ def test_threshold_and_busiest_windows_are_shaded_and_named():
 def test_peak_contacts_alone_shade_a_busiest_window():
     bands = _decor(swimlane_map(TINY, peak_contact_ids=["t2", "t3"]))["bands"]
     assert [(b["kind"], b["dates"]) for b in bands] == [("busiest", "2021-05-01 to 2021-09-01")]
+    # Peak contacts of another journey, or an undated window, shade nothing.
+    assert _decor(swimlane_map(TINY, peak_contact_ids=["zz"]))["bands"] == []
+    undated = MapWindow("threshold", "Window that met the threshold", pd.NaT, pd.NaT)
+    assert _decor(swimlane_map(TINY, windows=[undated]))["bands"] == []
 
 
 def test_highlighted_contacts_are_drawn_emphasised_with_their_reason():
