@@ -207,13 +207,20 @@ def window_bands(windows: Iterable[MapWindow], axis: tuple, dates: DateText) -> 
 def birthday_lines(
     people: pd.DataFrame | None, by_age: int, journey: pd.DataFrame, axis: tuple, dates: DateText
 ) -> list[dict]:
-    """Vertical lines at members' ``by_age``-th birthdays, for the page's script."""
+    """Vertical lines at members' ``by_age``-th birthdays, for the page's script.
+
+    ``agencies`` lists the agencies of the member's own contacts: the page draws
+    the line strongly across those lanes and faintly across the others.
+    """
     days, xs, start = axis
     lines = []
     for person, day in birthdays(people, by_age, journey["occurred_at"].min(),
                                  journey["occurred_at"].max()):
+        own = journey["members"].map(lambda members, p=person: p in members)
+        agencies = sorted(plain_text(a, limit=40) for a in journey.loc[own, "agency"].unique())
         lines.append({
             "x": _x(day, start, days, xs), "person": plain_text(person, limit=40),
+            "agencies": agencies,
             "label": f"{plain_text(person, limit=40)}'s {ordinal(by_age)} birthday "
                      f"({dates.day(day)})",
         })

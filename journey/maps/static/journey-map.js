@@ -116,7 +116,8 @@
       bands: (decor.bands || []).map(function (b) { return { x0: X(b.x0), x1: X(b.x1),
                                                              colour: b.colour, label: b.label }; }),
       birthdays: (decor.birthdays || []).map(function (b) { return { x: X(b.x), label: b.label,
-                                                                     person: b.person }; })
+                                                                     person: b.person,
+                                                                     agencies: b.agencies }; })
     };
     window.mapLayout = layout;
   }
@@ -189,14 +190,18 @@
       ctx.stroke();
     });
     layout.birthdays.forEach(function (birthday) {
+      // Strong across the lanes of the member's own contacts, faint across the others.
       if (chosenMember && birthday.person !== chosenMember) { return; }
-      ctx.strokeStyle = "#7B3294";
-      ctx.lineWidth = 2 / scale;
       ctx.setLineDash([6 / scale, 4 / scale]);
-      ctx.beginPath();
-      ctx.moveTo(birthday.x, layout.y0);
-      ctx.lineTo(birthday.x, layout.y1);
-      ctx.stroke();
+      layout.lanes.forEach(function (lane) {
+        var own = birthday.agencies.indexOf(lane.label) >= 0;
+        ctx.strokeStyle = own ? "#7B3294" : "rgba(123, 50, 148, 0.35)";
+        ctx.lineWidth = (own ? 2.5 : 1.5) / scale;
+        ctx.beginPath();
+        ctx.moveTo(birthday.x, lane.y - lane.half);
+        ctx.lineTo(birthday.x, lane.y + lane.half);
+        ctx.stroke();
+      });
       ctx.setLineDash([]);
     });
   }

@@ -170,6 +170,7 @@ def test_the_birthday_line_is_at_the_childs_13th_birthday():
     # Only the kid's 13th birthday (2021-05-01) falls within the journey (2021-04-30 to 2022-02).
     assert [line["person"] for line in lines] == ["kid"]
     assert lines[0]["label"] == "kid's 13th birthday (2021-05-01)"
+    assert lines[0]["agencies"] == ["Police", "School"]  # the lanes of the kid's own contacts
     xs = {n["contact_id"]: n["x"] for n in _kind(journey_map, "contact")}
     # 1 May is the day of t2, after t1 (30 April): the line is exactly at t2's day.
     assert xs["t1"] < lines[0]["x"] == xs["t2"]
