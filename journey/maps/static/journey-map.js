@@ -64,7 +64,8 @@
     var longest = 0;
     lanes.forEach(function (lane) { longest = Math.max(longest, ctx.measureText(lane.label).width); });
     // The lane labels keep a gutter of their own, so they never cover the data.
-    var gutter = Math.round(Math.min(longest + 24, Math.max(0.36 * width, 90)));
+    // vis draws a box about 20 px wider than its text (margins, border): keep room for it.
+    var gutter = Math.round(Math.min(longest + 40, Math.max(0.36 * width, 90)));
     var rows = (decor.bands || []).length + ((decor.birthdays || []).length ? 1 : 0);
     var bottom = 12 + ROW * rows;
     var lane = (height - TOP - bottom) / Math.max(lanes.length, 1);
@@ -89,7 +90,7 @@
     var updates = data.nodes.map(function (node) {
       if (node.kind === "lane") {
         // DataSet.update replaces a nested object whole, so the font keeps its colour here.
-        return { id: node.id, x: gutter / 2, y: Y(node.y), label: clip(ctx, node.label, gutter - 20),
+        return { id: node.id, x: gutter / 2, y: Y(node.y), label: clip(ctx, node.label, gutter - 40),
                  font: Object.assign({}, node.font, { size: 12 }),
                  widthConstraint: { maximum: gutter - 4 },
                  margin: { top: 3, bottom: 3, left: 4, right: 4 } };
@@ -208,16 +209,20 @@
 
   function laneLabels(ctx, scale, viewHeight) {
     // Zoomed out or panned off to the left, a lane's label node cannot be read; then its
-    // label is drawn at a fixed size at the top left of its lane.
+    // label is drawn at a fixed size at the top left of its lane. How many were drawn so is
+    // left on the container (none at the reset view, where the labels keep their column).
+    var pinned = 0;
     layout.lanes.forEach(function (lane) {
       var bounds = network.getBoundingBox(lane.node);
       var left = network.canvasToDOM({ x: bounds.left, y: lane.y });
-      if (scale * 12 >= 10 && left.x >= 0) { return; }
+      if (scale * 12 >= 10 && left.x >= -4) { return; }
       var top = network.canvasToDOM({ x: 0, y: lane.y - lane.half }).y + 9;
       if (top > 0 && top < viewHeight) {
         pill(ctx, clip(ctx, lane.label, 160), 4, top, false, lane.fill, lane.ink);
+        pinned += 1;
       }
     });
+    container.setAttribute("data-pinned-labels", String(pinned));
   }
 
   function labelRows(ctx, viewWidth, viewHeight) {

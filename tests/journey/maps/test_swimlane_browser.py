@@ -32,6 +32,7 @@ _MEASURE = """() => {
           sideMin: Math.min(...sides), sideMax: Math.max(...sides), cells: cells.length,
           drawnEdges: window.edges.get().filter(e => !e.hidden).length,
           labelRight, dataLeft, frameHeight: box.height,
+          pinned: Number(document.getElementById('journey-map').dataset.pinnedLabels),
           pageWidth: document.documentElement.scrollWidth};
 }"""
 
@@ -62,6 +63,7 @@ def test_a_1100_contact_family_is_readable_at_1280x800(browser, tmp_path, big_ma
         assert seen["sideMax"] > seen["sideMin"]  # sized by count
         assert seen["drawnEdges"] == 0  # no next-contact lines when aggregated
         assert seen["labelRight"] < seen["dataLeft"]  # labels keep their gutter
+        assert seen["pinned"] == 0  # and none is drawn again over the data
         assert seen["pageWidth"] <= 1280
         visit.shot("map-swimlane-1100-1280")
         visit.page.check("#journey-map-steps")
@@ -88,6 +90,10 @@ def test_the_map_leaves_the_wheel_to_the_page_until_clicked_and_zooms_with_butto
         page.mouse.wheel(0, -400)
         page.wait_for_timeout(200)
         assert page.evaluate("window.network.getScale()") > 1
+        page.evaluate("window.network.moveTo({position: {x: 900, y: 300}, animation: false})")
+        page.wait_for_timeout(100)
+        pinned = page.evaluate("document.getElementById('journey-map').dataset.pinnedLabels")
+        assert int(pinned) > 0  # panned off: the lane labels follow at the left edge
         page.click("#journey-map-reset")
         assert page.evaluate("window.network.getScale()") == 1
         page.click("#journey-map-zoom-in")
@@ -124,6 +130,7 @@ def test_lane_labels_leave_the_data_clear_on_a_phone(browser, tmp_path, big_map)
     try:
         seen = visit.page.evaluate(_MEASURE)
         assert seen["labelRight"] < seen["dataLeft"] < 0.45 * 390
+        assert seen["pinned"] == 0
         assert seen["laneMin"] >= 20
         assert seen["pageWidth"] <= 390
         # The legend starts closed on a phone, leaving the frame to the map.
