@@ -110,7 +110,9 @@ def test_swimlane_same_day_same_lane_contacts_do_not_overlap():
 def test_swimlane_multi_person_contact_is_marked_with_members():
     contacts = _by_contact(swimlane_map(FAMILY, people=PEOPLE))
     assert contacts["c1"]["label"] == "×2"
-    assert "Members involved (2): P1 (adult), P2 (child)" in contacts["c1"]["title"]
+    # Ages on 2021-01-04 from the birth months 1980-01 and 2010-05.
+    title = contacts["c1"]["title"]
+    assert "Members involved (2): P1 (adult, aged 41), P2 (child, aged 10)" in title
     assert contacts["c2"]["label"].strip() == ""
     assert contacts["c1"]["size"] > contacts["c2"]["size"]
 
@@ -121,7 +123,7 @@ def test_swimlane_highlights_peak_and_uncoordinated_with_reasons():
     )
     contacts = _by_contact(journey_map)
     assert contacts["c2"]["borderWidth"] > contacts["c1"]["borderWidth"]
-    assert "In the peak window" in contacts["c2"]["title"]
+    assert "In the busiest window" in contacts["c2"]["title"]
     assert "Uncoordinated: no lead worker" in contacts["c3"]["title"]
     assert "shapeProperties" in contacts["c3"] and "shapeProperties" not in contacts["c2"]
     assert "Uncoordinated" not in contacts["c1"]["title"]
@@ -153,7 +155,7 @@ def test_swimlane_aggregates_above_max_contacts_and_not_at_it():
 
     above = swimlane_map(_journey(31), max_contacts=30)
     assert above.aggregated
-    assert above.note == "Aggregated by week per agency: 31 contacts."
+    assert above.note == "31 contacts, counted by week for each agency."
     assert not _kind(above, "contact")
 
 
@@ -165,13 +167,15 @@ def test_swimlane_aggregation_by_week_per_agency_matches_a_simple_count():
     for agency, moment in zip(contacts["agency"], contacts["occurred_at"], strict=True):
         monday = (moment - pd.Timedelta(days=moment.weekday())).strftime("%Y-%m-%d")
         expected[(agency, monday)] = expected.get((agency, monday), 0) + 1
-    weeks = _kind(journey_map, "week")
+    weeks = _kind(journey_map, "count")
+    assert {n["period"] for n in weeks} == {"week"}
     found = {}
     for node in weeks:
         agency, rest = node["title"].split(", week of ", 1)
         found[(agency, rest[:10])] = node["contacts"]
     assert found == expected
     assert len(journey_map.edges) == len(weeks) - 1
+    assert all(edge["hidden"] for edge in journey_map.edges)  # next-contact lines off at first
     first = next(n for n in weeks if n["contacts"] == max(expected.values()))
     assert f"{first['contacts']} contacts" in first["title"]
 
