@@ -247,12 +247,17 @@ def deidentify_context(context: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def deidentify_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame for export as the current user may see it: pseudonyms, months, merged areas."""
+def deidentify_frame(frame: pd.DataFrame, *, first_contact: object = None) -> pd.DataFrame:
+    """A frame for export as the current user may see it: pseudonyms, months, merged areas.
+
+    With ``first_contact`` (one family's download) dates become days since it,
+    as on the family's page, instead of months.
+    """
     d = viewer()
     if d is None:
         return frame
     out = frame.copy()
+    when = month_of if first_contact is None else replace(d, first_contact=first_contact).when
     for column, kind in _ID_KINDS.items():
         if column in out.columns:
             out[column] = out[column].map(lambda v, kind=kind: d.id(v, kind))
@@ -260,7 +265,7 @@ def deidentify_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out["area"] = out["area"].map(d.area)
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].map(month_of).astype(object)
+            out[column] = out[column].map(when).astype(object)
     return out
 
 

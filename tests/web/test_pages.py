@@ -335,3 +335,17 @@ def test_loads_page_shows_an_unfinished_run_plainly(client, store):
     assert '<span class="tag warn">unfinished</span>' in html
     store.finish_run(run, datetime(2023, 2, 1, 8, 5))
     assert client.get("/loads.json").get_json()["unfinished_run"] is None
+
+
+def test_overview_names_the_window_that_met_the_threshold_beside_the_busiest(client):
+    """F001: contacts every 10 days from 4 Jan 2021, six agencies in turn; the 30th contact
+    (21 Oct 2021) completes the first window of 30 contacts, and it holds all 6 agencies."""
+    body = client.get("/.json").get_json()
+    assert body["threshold"] == {"min_contacts": 30, "min_agencies": 5, "window_days": 365}
+    (f001,) = body["high_contact_families"]
+    assert (f001["threshold_contacts"], f001["threshold_agencies"]) == (30, 6)
+    assert f001["first_crossed"].startswith("2021-10-21")
+    html = client.get("/").get_data(as_text=True)
+    assert "21 Oct 2021: 30 contacts, 6 agencies" in html
+    assert "30 contacts with 5 agencies fall within 365 days" in html
+    assert "(marked *)" not in html  # its busiest window also holds at least 5 agencies

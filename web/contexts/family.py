@@ -302,8 +302,12 @@ def family_context(
 def family_page(
     context: dict[str, Any], *, max_contacts: int = MAX_DETAILED_CONTACTS
 ) -> dict[str, Any]:
-    """What only the family page needs: its maps' iframe titles and the aggregation note."""
-    return {"maps": _maps(context["family_id"], context["summary"]["contacts"], max_contacts)}
+    """What only the family page needs: map iframe titles, the aggregation note, the CSV link."""
+    family_id = context["family_id"]
+    return {
+        "maps": _maps(family_id, context["summary"]["contacts"], max_contacts),
+        "contacts_csv_url": url_for("families.family_contacts_csv", family_id=family_id),
+    }
 
 
 def _metrics(analysis: FamilyAnalysis) -> dict[str, Any]:
