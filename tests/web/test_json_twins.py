@@ -38,7 +38,9 @@ EXAMPLES = {
         "/families/F005.json",  # without contacts
         "/families/F007.json",  # meets the example outcome plan
     ],
-    "/pathways.json": ["/pathways.json", "/pathways.json?cohort=escalated&min=1"],
+    "/pathways.json": ["/pathways.json", "/pathways.json?cohort=escalated&min_transitions=1",
+                       "/pathways.json?cohort=escalated&until=escalation&collapse_repeats=0",
+                       "/pathways.json?collapse_repeats=0&min_transitions=1"],
     "/interventions.json": ["/interventions.json"],
     "/loads.json": ["/loads.json"],
     "/outcomes.json": ["/outcomes.json"],
