@@ -93,3 +93,23 @@ def test_the_family_page_lists_each_outcome_with_its_evidence(bare_store):
     first = next(o for o in shown["outcomes"] if o["outcome"] == "police_callouts_down_60")
     assert "F006-C0" not in first["evidence_contact_ids"] and isinstance(shown["lead_from"], int)
     app.extensions["journey"].close()
+
+
+def test_the_swimlane_highlights_the_outcome_evidence_for_identified_viewers(bare_store):
+    from web.contexts import family_map
+    from web.data import service_data
+
+    _with_outcomes(bare_store)
+    app = create_app({"STORE": bare_store, **TEST_CONFIG})
+    with app.test_request_context():
+        drawn = family_map(service_data(), "F006", "swimlane", assets="/static/vendor")
+    labels = [item[0] for item in drawn.legend]
+    assert any(label.startswith("Evidence of an outcome") for label in labels)
+    # The seven police incidents are the evidence of the call-outs outcome (worked out above).
+    assert drawn.html.count("evidence for: ") == 7
+    assert "evidence for: Police call-outs to the home down by 60%" in drawn.html
+    # F001 has no lead professional, so no outcome and nothing highlighted.
+    with app.test_request_context():
+        plain = family_map(service_data(), "F001", "swimlane", assets="/static/vendor")
+    assert "evidence for: " not in plain.html
+    app.extensions["journey"].close()

@@ -25,7 +25,7 @@ from journey.members import AGE_BASIS
 from journey.parameters import AnalysisParameters
 from journey.store import ContactFilter
 from web.contexts.common import analysis_meta, records
-from web.contexts.family_outcomes import family_outcomes
+from web.contexts.family_outcomes import evidence_reasons, family_outcomes
 from web.data import ServiceData
 from web.maps_view import MapDocument
 
@@ -186,12 +186,16 @@ def _build_map(
         windows = _map_windows(high_row, parameters)
         reasons = _uncoordinated_reasons(_uncoordinated_contacts(analysis))
         journey = analysis.journey
+    # Outcome evidence is highlighted for identified viewers (pseudonymised ids would not match).
+    evidence = {} if relative else evidence_reasons(data, family_id)
     journey_map = swimlane_map(
         rows.contacts,
         journey=journey,
         people=rows.people,
         peak_contact_ids=peak,
         uncoordinated_contact_ids=reasons,
+        highlight_contact_ids=evidence,
+        highlight_label="Evidence of an outcome (see Outcomes below)",
         windows=windows,
         by_age=parameters.by_age,
         max_contacts=max_contacts,

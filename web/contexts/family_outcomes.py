@@ -14,7 +14,7 @@ import pandas as pd
 from journey.outcome_plan import default_plan
 from web.data import ServiceData
 
-__all__ = ["family_outcomes"]
+__all__ = ["family_outcomes", "evidence_reasons"]
 
 
 def _evidence(ids: list[str], contacts: pd.DataFrame) -> list[dict[str, Any]]:
@@ -56,3 +56,19 @@ def family_outcomes(data: ServiceData, family_id: str,
             "outcomes": outcomes,
         })  # fmt: skip
     return {"plan": default_plan().name, "periods": shown}
+
+
+def evidence_reasons(data: ServiceData, family_id: str) -> dict[str, str]:
+    """Contact id -> the outcomes it is evidence for, for the swimlane's highlighted contacts."""
+    rows = data.result("outcomes_families")
+    if rows is None:
+        return {}
+    labels = {o.id: o.label or o.id for o in default_plan().outcomes}
+    reasons: dict[str, list[str]] = {}
+    for row in rows[rows["family_id"] == family_id].itertuples(index=False):
+        for contact_id in row.evidence:
+            named = reasons.setdefault(str(contact_id), [])
+            label = labels.get(row.outcome, row.outcome)
+            if label not in named:
+                named.append(label)
+    return {i: "evidence for: " + "; ".join(names) for i, names in reasons.items()}
