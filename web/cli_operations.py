@@ -102,7 +102,71 @@ def _flags_command(store_option, handles_errors, open_store: Callable[..., Any])
     return flags
 
 
+def _time_option(value: str | None, name: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(datetime.fromisoformat(value)).tz_localize(None)
+    except ValueError:
+        raise ParameterError(
+            f"{name}: {value!r} is not an ISO 8601 date or date-time (YYYY-MM-DDTHH:MM)"
+        ) from None
+
+
+def _triage_command(store_option, handles_errors, open_store: Callable[..., Any]):
+    @click.command()
+    @click.option("--since", metavar="DATETIME", default=None,
+                  help="List contacts at or after this time (default: 08:00 the previous "
+                  "working day; the morning after the store's latest one when it has none since).")
+    @click.option("--until", metavar="DATETIME", default=None,
+                  help="List contacts before this time (default: no end).")
+    @click.option("--types", metavar="TYPE,...", default="domestic_incident", show_default=True,
+                  help="The contact types listed, comma-separated.")
+    @click.option("--out", "out", default=None, type=click.Path(dir_okay=False),
+                  help="Also write the list as CSV.")
+    @store_option()
+    @handles_errors
+    def triage(since: str | None, until: str | None, types: str, out: str | None,
+               store_url: str | None) -> None:
+        """The morning triage list: a row per family with a listed contact, highest priority first.
+
+        \b
+        Example:
+          journey triage --since 2022-12-30T08:00 --out triage.csv
+        """
+        from journey.csv_export import write_csv
+        from journey.taxonomy import default_taxonomy
+        from journey.triage_window import triage_list
+
+        wanted = tuple(t.strip() for t in types.split(",") if t.strip())
+        if not wanted:
+            raise ParameterError("--types: give at least one contact type")
+        store = open_store(store_url, create=False)
+        try:
+            found = triage_list(store, taxonomy=default_taxonomy(),
+                                since=_time_option(since, "--since"),
+                                until=_time_option(until, "--until"), types=wanted)
+        finally:
+            store.close()
+        if found.note:
+            click.echo(found.note)
+        frame = found.families
+        noun = "family" if len(frame) == 1 else "families"
+        click.echo(f"{len(frame):,} {noun} with {', '.join(wanted)} since "
+                   f"{found.since:%Y-%m-%d %H:%M}" + (
+                       f" until {found.until:%Y-%m-%d %H:%M}" if found.until is not None else ""))
+        for row in frame.head(20).itertuples():
+            click.echo(f"  {row.priority:>3}  {row.family_id}  {row.contacts} contact(s)  "
+                       f"{row.priority_factors}")
+        if out:
+            write_csv(frame, out)
+            click.echo(f"wrote {out}")
+
+    return triage
+
+
 def register(cli: click.Group, *, store_option, handles_errors,
              open_store: Callable[..., Any]) -> None:
     """Add ``journey flags`` and ``journey triage`` to the ``journey`` group."""
     cli.add_command(_flags_command(store_option, handles_errors, open_store))
+    cli.add_command(_triage_command(store_option, handles_errors, open_store))

@@ -77,3 +77,50 @@ def test_flags_before_any_analysis_asks_for_one(tmp_path):
     result = CliRunner().invoke(cli, ["flags", "--agency", "Police", "--out",
                                       str(tmp_path / "x.csv"), "--store", url])
     assert result.exit_code == 1 and "run `journey analyse`" in result.output
+
+
+@pytest.fixture
+def triage_store(tmp_path) -> str:
+    """The triage tests' hand-built families in a store file, their summary stored."""
+    from tests.journey.test_triage import CONTACTS as TRIAGE_CONTACTS
+    from tests.journey.test_triage import PEOPLE as TRIAGE_PEOPLE
+    from tests.journey.test_triage import PERIODS as TRIAGE_PERIODS
+    from tests.journey.test_triage import SUMMARY
+
+    url = f"sqlite:///{tmp_path / 'triage.db'}"
+    store = open_store(url)
+    store.write_people(TRIAGE_PEOPLE)
+    store.write_contacts(TRIAGE_CONTACTS)
+    store.write_lead_periods(TRIAGE_PERIODS)
+    store.finish_load()
+    store.save_results({"family_summary": SUMMARY}, {"families": 4})
+    store.close()
+    return url
+
+
+def test_triage_prints_and_writes_the_list_highest_priority_first(triage_store, tmp_path):
+    out = tmp_path / "triage.csv"
+    result = CliRunner().invoke(cli, ["triage", "--since", "2022-03-03T08:00", "--until",
+                                      "2022-03-04T08:00", "--out", str(out),
+                                      "--store", triage_store])
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out)
+    assert written["family_id"].tolist() == ["FA", "FC", "FB"]
+    assert written["priority"].tolist() == [17, 4, 3]
+    assert "3 families with domestic_incident since 2022-03-03 08:00" in result.output
+
+
+def test_triage_default_moves_to_the_morning_after_the_latest_incident(triage_store):
+    result = CliRunner().invoke(cli, ["triage", "--store", triage_store])
+    assert result.exit_code == 0, result.output
+    # The latest incident is a10 on Saturday 5 March 2022: Monday's meeting, from Friday 08:00.
+    assert "the morning of Monday 07 March 2022 (from Friday 04 March 2022 08:00)" in (
+        result.output)
+    assert "1 family with domestic_incident since 2022-03-04 08:00" in result.output
+
+
+def test_triage_bad_time_and_empty_window_say_so(triage_store):
+    bad = CliRunner().invoke(cli, ["triage", "--since", "yesterday", "--store", triage_store])
+    assert bad.exit_code == 2 and "--since: 'yesterday' is not an ISO 8601" in bad.output
+    empty = CliRunner().invoke(cli, ["triage", "--since", "2023-01-01", "--store", triage_store])
+    assert empty.exit_code == 0 and "0 families with domestic_incident" in empty.output
