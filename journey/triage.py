@@ -95,14 +95,19 @@ def default_since(now: pd.Timestamp) -> pd.Timestamp:
 
 
 def meeting_day(last: pd.Timestamp) -> pd.Timestamp:
-    """The first working day after ``last``'s day: the meeting that would discuss it.
+    """The first working day whose 08:00 meeting comes after ``last``: the one to discuss it.
 
     Examples
     --------
     >>> str(meeting_day(pd.Timestamp("2024-03-01 23:00")).date())  # Friday night: Monday
     '2024-03-04'
+    >>> str(meeting_day(pd.Timestamp("2024-03-05 00:30")).date())  # before Tuesday's 08:00
+    '2024-03-05'
     """
-    day = last.normalize() + pd.Timedelta(days=1)
+    day = last.normalize()
+    if day.dayofweek < 5 and last < day + pd.Timedelta(hours=8):
+        return day
+    day += pd.Timedelta(days=1)
     while day.dayofweek >= 5:
         day += pd.Timedelta(days=1)
     return day

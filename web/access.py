@@ -42,6 +42,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "pathways.pathways_map": frozenset({"pathways"}),
     "interventions.interventions": frozenset({"population"}),
     "loads.loads": frozenset({"loads"}),
+    "triage.triage": frozenset({"operations"}),
     "auth.sign_out": frozenset({"account"}),
     "auth.account": frozenset({"account"}),
     "admin.users": frozenset({"admin"}),
