@@ -89,7 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.extensions["journey"] = ServiceData(store, taxonomy, closer=closer)
 
     from web import maps_view
-    from web.views import families, interventions, loads, overview, pathways, triage
+    from web.views import caseloads, families, interventions, loads, overview, pathways, triage
 
     for blueprint in (
         overview.blueprint,
@@ -98,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         interventions.blueprint,
         loads.blueprint,
         triage.blueprint,
+        caseloads.blueprint,
         maps_view.blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -39,6 +39,10 @@ EXAMPLES = {
     "/pathways.json": ["/pathways.json", "/pathways.json?cohort=escalated&min=1"],
     "/interventions.json": ["/interventions.json"],
     "/loads.json": ["/loads.json"],
+    "/caseloads.json": [
+        "/caseloads.json?as_of=2024-01-01",  # F002's open period: 730 days, over 18 months
+        "/caseloads.json?worker=unnamed",
+    ],
     "/triage.json": [
         "/triage.json?since=2021-01-01&types=incident,domestic_incident",  # F001's and F004's
         "/triage.json?since=2021-01-01&until=2021-02-01&types=incident",

@@ -64,3 +64,10 @@ def test_the_print_stylesheet_breaks_a_sheet_every_dozen(client):
     html = many.get_data(as_text=True)
     cards = html.count('class="triage-family')
     assert cards == 4 and "sheet-end" not in html  # fewer than a dozen: one sheet
+
+
+def test_the_overview_tile_counts_this_mornings_list_for_those_who_may_open_it(client_of):
+    html = client_of("analyst").get("/").get_data(as_text=True)
+    # The store's latest domestic incident: none in the web population, so no family.
+    assert "Triage this morning" in html and 'href="/triage">0 families</a>' in html
+    assert "Triage this morning" not in client_of("commissioner").get("/").get_data(as_text=True)

@@ -18,7 +18,8 @@ from web.contexts.common import records
 from web.data import ServiceData
 from web.params import BadParameter, text_param
 
-__all__ = ["TriageQuery", "parse_triage", "triage_context", "triage_page", "FAMILIES_PER_PAGE"]
+__all__ = ["TriageQuery", "parse_triage", "triage_context", "triage_page", "triage_tile",
+           "FAMILIES_PER_PAGE"]
 
 #: Families printed on one sheet (a page break follows every twelfth).
 FAMILIES_PER_PAGE = 12
@@ -62,6 +63,7 @@ def triage_context(data: ServiceData, query: TriageQuery) -> dict[str, Any]:
         "until": found.until,
         "types": list(found.types),
         "window_note": found.note,
+        "analysed": data.result("family_summary") is not None,
         "family_count": len(found.families),
         "families": records(found.families, TRIAGE_COLUMNS),
         "priority_weights": [
@@ -69,6 +71,15 @@ def triage_context(data: ServiceData, query: TriageQuery) -> dict[str, Any]:
             for name, (weight, what, cap) in PRIORITY_WEIGHTS.items()
         ],
     }
+
+
+def triage_tile(data: ServiceData) -> dict[str, Any]:
+    """The overview's tile: how many families this morning's default list holds, and since when."""
+    def build() -> dict[str, Any]:
+        found = triage_list(data.store, taxonomy=data.taxonomy)
+        return {"families": len(found.families), "since": found.since, "moved": bool(found.note)}
+
+    return data.cached(("triage-tile", pd.Timestamp.now().strftime("%Y-%m-%d %H")), build)
 
 
 def triage_page(context: Mapping[str, Any]) -> dict[str, Any]:
