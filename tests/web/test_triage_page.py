@@ -71,3 +71,23 @@ def test_the_overview_tile_counts_this_mornings_list_for_those_who_may_open_it(c
     # The store's latest domestic incident: none in the web population, so no family.
     assert "Triage this morning" in html and 'href="/triage">0 families</a>' in html
     assert "Triage this morning" not in client_of("commissioner").get("/").get_data(as_text=True)
+
+
+def test_a_page_break_follows_every_twelfth_family(tmp_path):
+    from graph_loader.stores import open_store
+    from tests.builders import contacts_frame
+    from tests.web.signin import signed_in_client
+    from web.app import create_app
+
+    rows = [(f"c{n}", f"p{n}", "Police", "domestic_incident", "2022-03-03 22:00", None,
+             f"F{n:02d}") for n in range(25)]  # fmt: skip
+    store = open_store(f"sqlite:///{tmp_path / 'many.db'}")
+    store.write_contacts(contacts_frame(rows))
+    store.finish_load()
+    client = signed_in_client(create_app({"STORE": store, "TESTING": True}))
+    html = client.get("/triage?since=2022-03-03T08:00").get_data(as_text=True)
+    store.close()
+    cards = html.split('<li class="triage-family')[1:]
+    assert len(cards) == 25
+    breaks = [n for n, card in enumerate(cards, start=1) if card.startswith(" sheet-end")]
+    assert breaks == [12, 24]  # none after the last card
