@@ -142,6 +142,7 @@ def _triage_command(store_option, handles_errors, open_store: Callable[..., Any]
         if not wanted:
             raise ParameterError("--types: give at least one contact type")
         store = open_store(store_url, create=False)
+        url = store.url
         try:
             found = triage_list(store, taxonomy=default_taxonomy(),
                                 since=_time_option(since, "--since"),
@@ -160,6 +161,8 @@ def _triage_command(store_option, handles_errors, open_store: Callable[..., Any]
                        f"{row.priority_factors}")
         if out:
             write_csv(frame, out)
+            _record(url, "export", f"triage CSV from {found.since:%Y-%m-%d %H:%M}: "
+                                   f"{Path(out).name}")
             click.echo(f"wrote {out}")
 
     return triage

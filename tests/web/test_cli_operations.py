@@ -108,6 +108,13 @@ def test_triage_prints_and_writes_the_list_highest_priority_first(triage_store, 
     assert written["family_id"].tolist() == ["FA", "FC", "FB"]
     assert written["priority"].tolist() == [17, 4, 3]
     assert "3 families with domestic_incident since 2022-03-03 08:00" in result.output
+    accounts, audit = open_accounts(triage_store)
+    try:
+        event = audit.events(limit=1)[0]
+    finally:
+        accounts.close()
+    assert (event.action, event.subject) == ("export", "triage CSV from 2022-03-03 08:00: "
+                                                       "triage.csv")
 
 
 def test_triage_default_moves_to_the_morning_after_the_latest_incident(triage_store):
