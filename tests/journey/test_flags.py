@@ -7,7 +7,10 @@ import pytest
 
 from journey.errors import ParameterError
 from journey.flags import FLAG_COLUMNS, partner_flags, status_counts
+from journey.taxonomy import default_taxonomy
 from tests.builders import contacts_frame, lead_periods_frame
+
+TAXONOMY = default_taxonomy()
 
 AS_OF = pd.Timestamp("2021-09-30")
 
@@ -100,3 +103,46 @@ def test_an_agency_with_no_contact_is_a_clear_error_and_nobody_known_is_empty():
     nobody = partner_flags(CONTACTS, PERIODS.iloc[0:0], ELIGIBILITY.iloc[0:0], agency="Police",
                            as_of=AS_OF)  # fmt: skip
     assert nobody.empty and list(nobody.columns) == FLAG_COLUMNS
+
+
+def simple_flags(contacts, periods, eligibility, agency, as_of):
+    """The same file, person by person in plain Python: an independent reading of the rules."""
+    end = as_of.normalize() + pd.Timedelta(days=1)
+    rows = []
+    for (family, person), mine in contacts.groupby(["family_id", "person_id"], sort=True):
+        own = mine[(mine["agency"] == agency) & (mine["occurred_at"] < end)]
+        if own.empty:
+            continue
+        started = periods[(periods["family_id"] == family) & (periods["lead_from"] <= as_of)]
+        status = None
+        for period in started.sort_values("lead_from").itertuples():
+            if pd.isna(period.lead_to) or period.lead_to >= as_of.normalize():
+                team = f": {period.lead_team}" if isinstance(period.lead_team, str) else ""
+                status = f"lead professional now{team} since {period.lead_from:%Y-%m-%d}"
+        if status is None and len(started):
+            status = f"supported until {started['lead_to'].max():%Y-%m-%d}"
+        eligible = eligibility.loc[eligibility["family_id"] == family, "first_eligible"]
+        if status is None and (eligible < end).any():
+            status = "eligible, not yet allocated"
+        if status is None:
+            continue
+        ids = list(dict.fromkeys(own.sort_values(["occurred_at", "contact_id"])["contact_id"]))
+        rows.append([person, family, status, ";".join(ids)])
+    return rows
+
+
+def test_on_a_synthetic_population_the_file_matches_a_simple_reading():
+    from journey.indicators import eligibility
+    from journey.synthetic import generate
+
+    population = generate(300, seed=3)
+    named = [TAXONOMY.canonical_agency(a) for a in population.contacts["agency"]]
+    contacts = population.contacts.assign(agency=[n[0] for n in named],
+                                          sector=[n[1] for n in named])
+    periods = population.families[population.families["lead_from"].notna()]
+    found = eligibility(contacts, periods).families
+    as_of = pd.Timestamp("2021-06-30")
+    flags = partner_flags(contacts, periods, found, agency="Police", as_of=as_of)
+    expected = simple_flags(contacts, periods, found, "Police", as_of)
+    assert len(expected) > 20  # a real population, not an empty match
+    assert flags[["person_id", "family_id", "status", "contact_ids"]].values.tolist() == expected
