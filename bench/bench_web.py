@@ -119,7 +119,12 @@ def run() -> list[Measurement]:
                 )
             )
         cohorts = ["all", "high_contact", "escalated", "eligible"]
-        choices = [f"cohort={cohorts[i % 4]}&min={1 + i // 4}" for i in range(REQUESTS)]
+        # Every cohort in every view: whole or up to the escalation, repeats merged or kept.
+        choices = [
+            f"cohort={cohorts[i % 4]}&until={('end', 'escalation')[i // 4 % 2]}"
+            f"&collapse_repeats={i // 8 % 2}&min_transitions={1 + i // 16}"
+            for i in range(REQUESTS)
+        ]
         results.append(
             _time_requests(
                 f"pathways page, {rows:,} rows", client, [f"/pathways?{c}" for c in choices], 0.300

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from journey import cohorts, high_contact, indicators, intervention, pathways, uncoordinated
+from journey import cohorts, high_contact, indicators, intervention, uncoordinated
 from journey.contract import ANALYSED_CONTACT_COLUMNS, LEAD_PERIODS, PEOPLE
 from journey.errors import InputError
 from journey.event_log import PreparedContacts, prepare
@@ -28,6 +28,7 @@ from journey.family_summary import contacts_per_month, family_summary
 from journey.journeys import family_journeys
 from journey.members import member_results
 from journey.parameters import AnalysisParameters
+from journey.pathway_cohorts import PathwayViews, pathway_views
 from journey.report import render_report
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
@@ -125,7 +126,7 @@ def _escalated(inputs: AnalysisInputs, _: dict) -> list[str]:
     return sorted(set(frame.loc[inputs.taxonomy.is_escalation(frame), "family_id"].unique()))
 
 
-def _cohort_pathways(inputs: AnalysisInputs, done: dict) -> tuple[pd.DataFrame, ...]:
+def _cohort_pathways(inputs: AnalysisInputs, done: dict) -> PathwayViews:
     high = done["high_contact"].families
     eligible = done["eligibility"].families
     cohorts = {
@@ -134,7 +135,8 @@ def _cohort_pathways(inputs: AnalysisInputs, done: dict) -> tuple[pd.DataFrame, 
         "escalated": done["escalated"],
         "eligible": eligible.loc[eligible["eligible"], "family_id"],
     }
-    return pathways.cohort_pathways(inputs.contacts.agency_journeys, cohorts)
+    escalation = inputs.taxonomy.is_escalation(inputs.contacts.frame).to_numpy(dtype=bool)
+    return pathway_views(inputs.contacts.agency_journeys, cohorts, escalation)
 
 
 #: Every analysis in the order it runs; a step reads the results of the steps before it.
@@ -205,7 +207,8 @@ def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[
     """The stored result frames, named as the web app and :mod:`journey.outputs` read them."""
     contacts = inputs.contacts.frame
     high, unco, eligible = done["high_contact"], done["uncoordinated"], done["eligibility"]
-    paths, ends, variant_frame = done["pathways"]
+    views = done["pathways"]
+    paths, ends, variant_frame = views.whole_journeys()
     people_high = high.people
     return {
         "family_summary": family_summary(
@@ -224,11 +227,12 @@ def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[
         "eligibility": eligible.families,
         "pathways": paths,
         "pathway_ends": ends,
-        "variants": pathways.compact_variants(variant_frame),
+        "variants": variant_frame,
         "intervention_agencies": done["intervention"].agencies,
         "broker_agencies": done["intervention"].brokers,
         "intervention_cohorts": done["cohort_intervention"],
         "contacts_per_month": contacts_per_month(inputs.contacts.agency_journeys),
+        **views.frames(),
     }
 
 

@@ -145,6 +145,27 @@ SELECT value FROM meta WHERE key = :key;
 INSERT INTO meta (key, value) VALUES (:key, :value)
 ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 
+-- name: contacts_first_load
+-- Whether a load is the contacts table's first (no row yet), and whether the id
+-- index is in place: a first load writes without it and builds it once at the end.
+SELECT NOT EXISTS (SELECT 1 FROM contacts) AS empty,
+       EXISTS (SELECT 1 FROM sqlite_master
+               WHERE type = 'index' AND name = 'contacts_id') AS indexed;
+
+-- name: drop_contacts_id_index
+-- A first load's rows are unique by (contact_id, person_id) once validated; the
+-- index is built in one sorted pass afterwards instead of row by row.
+DROP INDEX IF EXISTS contacts_id;
+
+-- name: create_contacts_id_index
+-- As in the schema; also run when a store opens, so a killed first load gets it back.
+CREATE UNIQUE INDEX IF NOT EXISTS contacts_id ON contacts (contact_id, person_id);
+
+-- name: insert_contact
+-- A first load's rows (no stored row to update; see contacts_first_load).
+INSERT INTO contacts ({contacts_columns})
+VALUES ({contacts_parameters});
+
 -- name: upsert_contact
 INSERT INTO contacts ({contacts_columns})
 VALUES ({contacts_parameters})

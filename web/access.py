@@ -36,6 +36,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "overview.overview": frozenset({"population"}),
     "families.families": frozenset({"journeys"}),
     "families.families_csv": frozenset({"export"}),
+    "families.family_contacts_csv": frozenset({"export"}),
     "families.family": frozenset({"journeys", "caseload"}),
     "families.family_map_document": frozenset({"journeys", "caseload"}),
     "pathways.pathways": frozenset({"pathways"}),

@@ -58,6 +58,8 @@ _TABLES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
         "transitions": (("families",), ("transitions", "median_days")),
         "ends": (("starts", "ends"), ()),
         "variants": (("families",), ("share",)),
+        "repeats": (("families",), ("transitions", "median_days")),
+        "step_variants": (("families",), ("share",)),
     },
     "interventions.interventions": {
         "early_warning_agencies": (
@@ -215,6 +217,10 @@ def _suppress_tables(context: dict[str, Any], d: Deidentifier) -> int:
             if name in counts:
                 counts[name] = suppress_value(counts[name], d.rule)
         context["counts"] = counts
+    if request.endpoint == "pathways.pathways":
+        for name in ("families", "cohort_families"):
+            if name in context:
+                context[name] = suppress_value(context[name], d.rule)
     if request.endpoint == "overview.overview" and context.get("headline"):
         headline = {k: suppress_value(v, d.rule) for k, v in context["headline"].items()}
         cells += sum(1 for k, v in headline.items() if v is None and context["headline"][k])
@@ -241,12 +247,17 @@ def deidentify_context(context: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def deidentify_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame for export as the current user may see it: pseudonyms, months, merged areas."""
+def deidentify_frame(frame: pd.DataFrame, *, first_contact: object = None) -> pd.DataFrame:
+    """A frame for export as the current user may see it: pseudonyms, months, merged areas.
+
+    With ``first_contact`` (one family's download) dates become days since it,
+    as on the family's page, instead of months.
+    """
     d = viewer()
     if d is None:
         return frame
     out = frame.copy()
+    when = month_of if first_contact is None else replace(d, first_contact=first_contact).when
     for column, kind in _ID_KINDS.items():
         if column in out.columns:
             out[column] = out[column].map(lambda v, kind=kind: d.id(v, kind))
@@ -254,7 +265,7 @@ def deidentify_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out["area"] = out["area"].map(d.area)
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].map(month_of).astype(object)
+            out[column] = out[column].map(when).astype(object)
     return out
 
 

@@ -184,6 +184,19 @@ def _format_number(value: Any) -> str:
     return f"{int(value):,}"
 
 
+def _format_days(value: Any) -> str:
+    """A number of days as whole days (half a day and more rounds up): days are read as days.
+
+    Examples
+    --------
+    >>> [_format_days(v) for v in (2179.9, 236.4, 0.5, 12, None)]
+    ['2,180', '236', '1', '12', '—']
+    """
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{math.floor(float(value) + 0.5):,}"
+
+
 def _format_percent(value: Any) -> str:
     """A share (0 to 1) as a percentage: one decimal place under 10%, none from 10% up.
 
@@ -225,6 +238,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=_format_date,
         number=_format_number,
+        days=_format_days,
         percent=_format_percent,
         decimal=_format_decimal,
         yes_no=_yes_no,

@@ -50,6 +50,7 @@ SECURITY_DEFAULTS: dict[str, Any] = {
 _AUDITED = {
     "families.family": "view-family",
     "families.families_csv": "export",
+    "families.family_contacts_csv": "export",
 }
 
 
@@ -90,8 +91,11 @@ def _audit_response(response: Response) -> Response:
         action = "export"
     if action is None or response.status_code != 200 or g.get("user") is None:
         return response
+    family_id = g.get("family_id") or (request.view_args or {}).get("family_id")
     if action == "view-family":
-        subject = g.get("family_id") or (request.view_args or {}).get("family_id")
+        subject = family_id
+    elif request.endpoint == "families.family_contacts_csv":
+        subject = f"contacts.csv of {family_id}"
     else:
         subject = request.path.rsplit("/", 1)[-1]
     audit().record(action, actor=g.user.name, role=g.user.role, subject=subject,

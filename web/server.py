@@ -121,6 +121,7 @@ class BackgroundServer:
 _WARM_RESULTS = (
     "family_summary", "uncoordinated_families", "contacts_per_month", "pathways",
     "pathway_ends", "variants", "intervention_agencies", "broker_agencies",
+    "pathway_view_flows", "pathway_view_ends", "pathway_view_variants",
 )  # fmt: skip
 
 

@@ -154,22 +154,57 @@ class _Lines:
         self.pending.extendleft(reversed(lines))
 
 
+def _quoted_fields(text: str, delimiter: str) -> list[str]:
+    """The contents of the quoted fields of ``text`` (one record's lines), as :mod:`csv` reads
+    them: a quote opens a field only at its start, and ``""`` inside is one quote.
+
+    >>> _quoted_fields('"line\\nbreak",x,"a""b"', ",")
+    ['line\\nbreak', 'a"b']
+    """
+    fields: list[str] = []
+    current: list[str] | None = None
+    at_start = True
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if current is not None:
+            if char == '"' and text[i + 1 : i + 2] == '"':
+                current.append('"')
+                i += 1
+            elif char == '"':
+                fields.append("".join(current))
+                current, at_start = None, False
+            else:
+                current.append(char)
+        elif char == '"' and at_start:
+            current = []
+        else:
+            at_start = char in (delimiter, "\n", "\r")
+        i += 1
+    if current is not None:
+        fields.append("".join(current))
+    return fields
+
+
 def _looks_like_records(lines: list[str], delimiter: str, width: int) -> bool:
-    """Whether the lines a quoted field ran over hold a whole record's worth of delimiters.
+    """Whether a quoted field of a record read over several ``lines`` holds, on a line after its
+    first, a whole record's worth of delimiters (a stray opening quote swallowed records).
 
-    Only the text inside the quote counts: every line after the first up to the
-    last, and the last one up to its closing quote (what follows that quote is
-    the rest of the record, not the field).
+    Only the text inside quoted fields counts, each field on its own: a record
+    whose quoted fields each hold a line break is a record, not a stray quote.
 
-    >>> _looks_like_records(['c2,School,x,1', 'c3,"a",1'], ",", 4)
+    >>> _looks_like_records(['c1,"School,x,1\\n', 'c2,School,x,1\\n', 'c3,"a",1\\n'], ",", 4)
     True
-    >>> _looks_like_records(['break",,,'], ",", 4)
+    >>> _looks_like_records(['"line\\n', 'break",,,"\\r', 'CR"\\r\\n'], ",", 4)
     False
     """
-    if width < 2 or not lines:
+    if width < 2 or len(lines) < 2:
         return False
-    inside = [*lines[:-1], lines[-1].split('"', 1)[0]]
-    return any(line.count(delimiter) >= width - 1 for line in inside)
+    for field in _quoted_fields("".join(lines), delimiter):
+        after_first = re.split(r"\r\n|\r|\n", field)[1:]
+        if any(line.count(delimiter) >= width - 1 for line in after_first):
+            return True
+    return False
 
 
 class _Records:
@@ -191,7 +226,7 @@ class _Records:
         if not record or (len(record) == 1 and not "".join(taken).strip()):
             return start + span - 1  # a blank line (a quoted empty field is a record)
         if span > 1 and (
-            span > MAX_RECORD_LINES or _looks_like_records(taken[1:], self.delimiter, self.width)
+            span > MAX_RECORD_LINES or _looks_like_records(taken, self.delimiter, self.width)
         ):
             why = (f"a quoted field runs over {span} lines" if span > MAX_RECORD_LINES
                    else f"a quoted field runs over {span - 1} line(s) that read as records")

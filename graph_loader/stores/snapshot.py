@@ -14,13 +14,15 @@ store falls back to reading the table.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from journey.contract import CONTACT_COLUMNS
 
-__all__ = ["encode", "decode"]
+__all__ = ["encode", "encode_columns", "decode"]
 
 _SEPARATOR = "\x1f"
 
@@ -47,13 +49,25 @@ def encode(contacts: pd.DataFrame) -> bytes | None:
     >>> decode(encode(frame), ["agency", "occurred_at"]).equals(frame[["agency", "occurred_at"]])
     True
     """
-    arrays: dict[str, np.ndarray] = {"rows": np.array([len(contacts)])}
-    for column in CONTACT_COLUMNS:
-        series = contacts[column]
+    return encode_columns(((c, contacts[c]) for c in CONTACT_COLUMNS), len(contacts))
+
+
+def encode_columns(columns: Iterable[tuple[str, Any]], rows: int) -> bytes | None:
+    """Snapshot bytes from (column, values) pairs given one at a time, in contract order.
+
+    Each column is reduced to its codes and distinct values before the next
+    is asked for, so a caller reading the columns lazily never holds more
+    than one column of Python strings (the load's peak memory).
+    """
+    arrays: dict[str, np.ndarray] = {"rows": np.array([rows])}
+    for column, values in columns:
         if column == "occurred_at":
-            arrays[column] = series.to_numpy(dtype="datetime64[ns]").view(np.int64)
+            arrays[column] = pd.Series(values, copy=False).to_numpy(
+                dtype="datetime64[ns]"
+            ).view(np.int64)
             continue
-        codes, distinct = pd.factorize(series, use_na_sentinel=True)
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        del values
         text = _SEPARATOR.join(map(str, distinct))
         if text.count(_SEPARATOR) != max(len(distinct) - 1, 0):
             return None

@@ -15,13 +15,14 @@ from journey.maps.family_network import network_map
 from journey.maps.page import STATIC_FILES, JourneyMap, MapError, write_static_assets
 from journey.maps.pathways import pathways_map
 from journey.maps.style import SECTOR_COLOURS, LegendItem, sector_colour
-from journey.maps.swimlane import swimlane_map
+from journey.maps.swimlane import MapWindow, swimlane_map
 
 __all__ = [
     "JourneyMap",
     "LegendItem",
     "MapError",
     "swimlane_map",
+    "MapWindow",
     "network_map",
     "pathways_map",
     "write_static_assets",

@@ -83,6 +83,8 @@ def base_options(*, drag_nodes: bool) -> dict:
             "multiselect": False,
             "navigationButtons": False,
             "keyboard": False,
+            # The wheel zooms only once the map is clicked or focused (its script turns it on).
+            "zoomView": False,
         },
         "nodes": {
             "font": {"size": 14, "color": "#1f2933", "face": "system-ui, sans-serif"},
@@ -154,8 +156,42 @@ def _legend_html(legend: list[LegendItem], note: str | None, title: str) -> tupl
     items = "".join(
         f"<li>{item.svg()}<span>{html.escape(item.label)}</span></li>" for item in legend
     )
-    footer = f'<ul class="journey-map-legend" aria-label="Legend">{items}</ul>\n' if items else ""
+    # A box that opens and closes: the page's script closes it on a phone, to leave the map room.
+    footer = (
+        '<details class="journey-map-legend-box" open><summary>Legend</summary>'
+        f'<ul class="journey-map-legend" aria-label="Legend">{items}</ul></details>\n'
+        if items else ""
+    )
     return header, footer
+
+
+def _controls_html(decor: dict | None) -> str:
+    """Zoom and reset buttons; for a swimlane, the next-contact switch and the member filter."""
+    decor = decor or {}
+    parts = [
+        '<button type="button" id="journey-map-zoom-in">Zoom in</button>',
+        '<button type="button" id="journey-map-zoom-out">Zoom out</button>',
+        '<button type="button" id="journey-map-reset">Reset view</button>',
+    ]
+    if "steps" in decor:
+        checked = " checked" if decor["steps"] else ""
+        parts.append(
+            f'<label><input type="checkbox" id="journey-map-steps"{checked}> '
+            "Show next-contact lines</label>"
+        )
+    if decor.get("members"):
+        options = "".join(
+            f'<option value="{html.escape(m["id"], quote=True)}">{html.escape(m["label"])}</option>'
+            for m in decor["members"]
+        )
+        parts.append(
+            '<label>Member <select id="journey-map-member">'
+            f'<option value="">Everyone</option>{options}</select></label>'
+        )
+    parts.append('<span class="journey-map-hint" id="journey-map-hint">Click the map to zoom '
+                 "with the mouse wheel; drag to pan.</span>")
+    return ('<div class="journey-map-controls" role="group" aria-label="Map controls">'
+            + "".join(parts) + "</div>\n")
 
 
 def render_page(
@@ -195,8 +231,9 @@ def render_page(
         # An empty icon, so that browsers do not ask the server for /favicon.ico.
         '<link rel="icon" href="data:,">\n'
         f"<title>{html.escape(title)}</title>\n"
-        f"{style_html}</head>\n<body>\n{header}"
-        f'<div id="journey-map" role="img" aria-label="{html.escape(title, quote=True)}"></div>\n'
+        f"{style_html}</head>\n<body>\n{header}{_controls_html(decor)}"
+        f'<div id="journey-map" role="img" tabindex="0" '
+        f'aria-label="{html.escape(title, quote=True)}"></div>\n'
         f"{footer}"
         f'<script type="application/json" id="journey-map-data">{data}</script>\n'
         f"{script_html}</body>\n</html>\n"

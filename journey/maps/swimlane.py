@@ -8,6 +8,13 @@ computed here, so the browser runs no physics and a lane is a straight line.
 The time axis mixes calendar time with the order of contact days (half each),
 so a burst of contacts in one month spreads out enough to read while long
 quiet gaps still look long; it is monotone, so left is always earlier.
+
+Above ``max_contacts`` each lane becomes a strip of weekly or monthly counts
+(:mod:`journey.maps.swimlane_counts`) with the chain hidden until the page's
+switch shows it. The shaded windows, members' birthdays and ages come from
+:mod:`journey.maps.swimlane_marks`. The page's script
+(``static/journey-map.js``) lays the positions out to fill the frame: lanes
+share its height, time its width, and the lane labels keep their own column.
 """
 
 from __future__ import annotations
@@ -30,22 +37,37 @@ from journey.maps.style import (
     sector_legend,
     text_colour,
 )
+from journey.maps.swimlane_counts import add_count_nodes
+from journey.maps.swimlane_marks import (
+    MapWindow,
+    ages_on,
+    birth_index,
+    birthday_lines,
+    marks_legend,
+    member_ages,
+    member_choices,
+    members_line,
+    roles_of,
+    window_bands,
+)
 from journey.maps.text import DateText, days_later, plain_text, plural
-from journey.maps.time_axis import WEEK_STEP, axis, day_ticks, ticks
+from journey.maps.time_axis import axis, day_ticks, ticks
 from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = [
     "swimlane_map",
     "journey_frame",
+    "MapWindow",
 ]
 
 LANE_SPACING = 100  # canvas units between lane centres
 LANE_LABEL_X = -130  # centre of the lane-label boxes, left of the first contact at x = 0
 LANE_FONT = 16
 STACK_STEP = 34  # vertical offset between same-day contacts in one lane
-MAX_MEMBERS_LISTED = 12
 
-PEAK_REASON = "part of the busiest window of the family's journey (the high-contact peak)"
+PEAK_REASON = "part of the busiest window of the family's journey (most contacts)"
+HIGHLIGHT_REASON = "highlighted"
+HIGHLIGHT_COLOUR = "#C2185B"
 UNCOORDINATED_REASON = (
     "no lead professional was active, it was not a multi-agency meeting, and another agency "
     "had been in contact shortly before without referring it"
@@ -73,27 +95,18 @@ def journey_frame(family_contacts: pd.DataFrame) -> pd.DataFrame:
     return family_journeys(family_contacts, members=True)
 
 
-def _id_lookup(ids: Iterable | Mapping, default_reason: str) -> dict[str, str]:
+def _id_lookup(ids: Iterable | Mapping, default_reason: str, prefix: str = "") -> dict[str, str]:
+    """Contact id -> reason; a reason that starts with ``prefix`` (the tooltip's own
+    heading, e.g. "uncoordinated: ") loses it, so the tooltip does not say it twice."""
     if isinstance(ids, Mapping):
-        return {str(k): plain_text(v) or default_reason for k, v in ids.items()}
+        out = {}
+        for key, value in ids.items():
+            reason = plain_text(value)
+            if prefix and reason.lower().startswith(prefix):
+                reason = reason[len(prefix):]
+            out[str(key)] = reason or default_reason
+        return out
     return {str(k): default_reason for k in ids}
-
-
-def _roles(people: pd.DataFrame | None) -> dict[str, str]:
-    if people is None or people.empty or "role" not in people:
-        return {}
-    known = people[people["role"].notna()]
-    return dict(zip(known["person_id"].astype(str), known["role"].astype(str), strict=True))
-
-
-def _members_line(members: list[str], roles: dict[str, str]) -> str:
-    shown = [
-        plain_text(m, limit=40) + (f" ({plain_text(roles[m], limit=20)})" if m in roles else "")
-        for m in members[:MAX_MEMBERS_LISTED]
-    ]
-    more = len(members) - MAX_MEMBERS_LISTED
-    tail = f" and {more} more" if more > 0 else ""
-    return f"Members involved ({len(members)}): " + ", ".join(shown) + tail
 
 
 def _lanes(journey: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +123,7 @@ def _lanes(journey: pd.DataFrame) -> pd.DataFrame:
     return lanes
 
 
-def _decor(lanes: pd.DataFrame, ticks: list[dict], width: float, band: dict | None) -> dict:
+def _decor(lanes: pd.DataFrame, grid: list[dict], width: float, marks: dict) -> dict:
     half = LANE_SPACING / 2
     lane_rows = []
     for i, lane in enumerate(lanes.itertuples(index=False)):
@@ -121,11 +134,11 @@ def _decor(lanes: pd.DataFrame, ticks: list[dict], width: float, band: dict | No
         )
     bottom = float(lanes["y"].iloc[-1] + half)
     return {
-        "extent": {"x0": LANE_LABEL_X - 130, "x1": width + 40, "y0": -half, "y1": bottom},
+        "extent": {"x0": 0.0, "x1": width, "y0": -half, "y1": bottom},
         "lanes": lane_rows,
         "lane_font": LANE_FONT,
-        "ticks": ticks,
-        "band": band,
+        "ticks": grid,
+        **marks,
     }
 
 
@@ -148,18 +161,29 @@ def _add_lane_nodes(net, lanes: pd.DataFrame, dates: DateText) -> None:
         )
 
 
-def _highlight(node: dict, peak: bool, uncoordinated: bool) -> dict:
+def _ring(node: dict, peak: bool, uncoordinated: bool, highlighted: bool) -> dict:
+    """Borders: dashed for uncoordinated, thick for the busiest window, a wide ring when
+    highlighted (the highlighted flag also goes on the node for the page and tests)."""
     if uncoordinated:
         node["borderWidth"] = 3
         node["shapeProperties"] = {"borderDashes": [4, 3]}
     elif peak:
         node["borderWidth"] = 3
+    if highlighted:
+        node["borderWidth"] = 5
+        node["highlighted"] = True
     return node
 
 
-def _detail(
-    net, journey, lanes, roles, peak, unco, taxonomy, dates
-) -> tuple[dict | None, set, tuple]:
+def _colours(fill: str, highlighted: bool) -> dict:
+    border = HIGHLIGHT_COLOUR if highlighted else "#1f2933"
+    return {"background": fill, "border": border,
+            "highlight": {"background": fill, "border": "#000000"},
+            "hover": {"background": fill, "border": "#000000"}}
+
+
+def _detail(net, journey, lanes, roles, ages, marked, taxonomy, dates) -> tuple[set, tuple]:
+    peak, unco, chosen = marked
     lane_of = dict(zip(lanes["agency"], range(len(lanes)), strict=True))
     lane = journey["agency"].map(lane_of).to_numpy()
     days, xs, start = axis(journey["occurred_at"])
@@ -170,7 +194,7 @@ def _detail(
     m = slots["lane"].transform("size").to_numpy()
     step = np.minimum(STACK_STEP, 0.8 * LANE_SPACING / np.maximum(m - 1, 1))
     y = lane * LANE_SPACING + (k - (m - 1) / 2) * step
-    groups, peak_x = set(), []
+    groups = set()
     previous = None
     for i, contact in enumerate(journey.itertuples(index=False)):
         key = str(contact.contact_id)
@@ -187,25 +211,26 @@ def _detail(
             lines.append(f"Referred by: {plain_text(contact.referred_by)}")
         if plain_text(contact.service):
             lines.append(f"Service: {plain_text(contact.service)}")
-        lines.append(_members_line(contact.members, roles))
+        lines.append(members_line(contact.members, roles, ages[i]))
         if key in peak:
-            lines.append(f"In the peak window: {peak[key]}")
-            peak_x.append(float(x[i]))
+            # The default reason would repeat the heading.
+            own = f": {peak[key]}" if peak[key] != PEAK_REASON else " (most contacts)"
+            lines.append("In the busiest window" + own)
         if key in unco:
             lines.append(f"Uncoordinated: {unco[key]}")
+        if key in chosen:
+            lines.append(f"Highlighted: {chosen[key]}")
         several = len(contact.members) > 1
-        node = _highlight(
+        node = _ring(
             {"size": 11 if several else 9, "borderWidth": 1, "x": round(float(x[i]), 1),
              "y": round(float(y[i]), 1), "title": "\n".join(lines), "kind": "contact",
-             "contact_id": plain_text(key)},
-            key in peak, key in unco,
+             "contact_id": plain_text(key),
+             "members": [plain_text(p, limit=40) for p in contact.members]},
+            key in peak, key in unco, key in chosen,
         )
         net.add_node(
             f"contact-{i}", label=f"×{len(contact.members)}" if several else " ",
-            shape=group_shape(group),
-            color={"background": fill, "border": "#1f2933",
-                   "highlight": {"background": fill, "border": "#000000"},
-                   "hover": {"background": fill, "border": "#000000"}},
+            shape=group_shape(group), color=_colours(fill, key in chosen),
             font={"size": 11, "color": "#1f2933"}, **node,
         )
         if previous is not None:
@@ -213,99 +238,63 @@ def _detail(
             net.add_edge(f"contact-{i - 1}", f"contact-{i}", id=f"step-{i - 1}",
                          title=f"Next contact {days_later(gap)}")
         previous = contact.occurred_at.normalize()
-    band = None
-    if peak_x:
-        band = {"x0": min(peak_x) - 10, "x1": max(peak_x) + 10, "label": "Peak window"}
-    return band, groups, (days, xs, start)
+    return groups, (days, xs, start)
 
 
-def _week_table(journey, peak, unco) -> pd.DataFrame:
-    """One row per agency and week (weeks start on Monday), in time order."""
-    day = journey["occurred_at"].dt.normalize()
-    keys = journey["contact_id"].astype(str)
-    frame = journey.assign(
-        week=day - pd.to_timedelta(day.dt.dayofweek, unit="D"),
-        in_peak=keys.isin(list(peak)),
-        uncoordinated=keys.isin(list(unco)),
-    )
-    weeks = frame.groupby(["agency", "week"], sort=False).agg(
-        sector=("sector", "first"), first=("occurred_at", "min"), contacts=("contact_id", "size"),
-        in_peak=("in_peak", "sum"), uncoordinated=("uncoordinated", "sum"),
-    )
-    members: dict[tuple, set] = {}
-    for agency, week, people in zip(frame["agency"], frame["week"], frame["members"], strict=True):
-        members.setdefault((agency, week), set()).update(people)
-    types: dict[tuple, list] = {}
-    counted = frame.groupby(["agency", "week", "contact_type"]).size().sort_values(
-        ascending=False, kind="stable"
-    )
-    for (agency, week, contact_type), count in counted.items():
-        types.setdefault((agency, week), []).append((contact_type, int(count)))
-    weeks["members"] = [sorted(members[key]) for key in weeks.index]
-    weeks["types"] = [types[key][:4] for key in weeks.index]
-    return weeks.reset_index().sort_values(["week", "first", "agency"], kind="stable").reset_index(
-        drop=True
-    )
+def _aggregate(net, journey, lanes, roles, born, marked, dates) -> tuple[str, tuple]:
+    peak, unco, chosen = marked
+    ids = {"in_peak": set(peak), "uncoordinated": set(unco), "highlighted": set(chosen)}
+
+    def describe(cell, lines: list[str]) -> dict:
+        # Ages at the cell's first contact (a member may have a birthday within the month).
+        lines.append(members_line(cell.members, roles, ages_on(cell.members, cell.first, born)))
+        for name, words in (("in_peak", "in the busiest window"),
+                            ("uncoordinated", "uncoordinated"), ("highlighted", "highlighted")):
+            if getattr(cell, name):
+                lines.append(f"{int(getattr(cell, name))} {words}")
+        # A cell is a few pixels wide: borders would hide its colour, so the busiest window
+        # and uncoordinated contacts are told by the shading and the tooltip only.
+        node = _ring({}, False, False, bool(cell.highlighted))
+        node["color"] = _colours(sector_colour(cell.sector), bool(cell.highlighted))
+        return node
+
+    period, grid_axis, _ = add_count_nodes(net, journey, lanes, ids, describe, dates)
+    return period, grid_axis
 
 
-def _aggregate(net, journey, lanes, roles, peak, unco, dates) -> tuple[dict | None, tuple]:
-    weeks = _week_table(journey, peak, unco)
-    lane_of = dict(zip(lanes["agency"], lanes["y"], strict=True))
-    days, xs, start = axis(weeks["week"], WEEK_STEP)
-    x = np.interp((weeks["week"] - start).dt.days.to_numpy(), days, xs)
-    largest = int(weeks["contacts"].max())
-    peak_x = []
-    for i, week in enumerate(weeks.itertuples(index=False)):
-        count = int(week.contacts)
-        types = ", ".join(f"{plain_text(str(t).replace('_', ' '))} ×{n}" for t, n in week.types)
-        lines = [
-            f"{plain_text(week.agency)}, week of {dates.day(week.week)}: "
-            f"{plural(count, 'contact')}",
-            f"Types: {types}",
-            _members_line(week.members, roles),
-        ]
-        if week.in_peak:
-            lines.append(f"{int(week.in_peak)} in the peak window")
-            peak_x.append(float(x[i]))
-        if week.uncoordinated:
-            lines.append(f"{int(week.uncoordinated)} uncoordinated")
-        fill = sector_colour(week.sector)
-        node = _highlight(
-            {"size": round(4 + 10 * (count / largest) ** 0.5, 1), "borderWidth": 1,
-             "x": round(float(x[i]), 1), "y": float(lane_of[week.agency]),
-             "title": "\n".join(lines), "kind": "week", "contacts": count},
-            bool(week.in_peak), bool(week.uncoordinated),
-        )
-        net.add_node(f"week-{i}", label=" ", shape="dot",
-                     color={"background": fill, "border": "#1f2933"}, **node)
-        if i:
-            gap = int((week.week - weeks["week"].iloc[i - 1]).days) // 7
-            when = "the same week" if gap == 0 else plural(gap, "week") + " later"
-            net.add_edge(f"week-{i - 1}", f"week-{i}", id=f"step-{i - 1}", title=f"Next {when}")
-    band = None
-    if peak_x:
-        band = {"x0": min(peak_x) - 14, "x1": max(peak_x) + 14, "label": "Peak window"}
-    return band, (days, xs, start)
-
-
-def _legend(lanes, groups, aggregated, flags, taxonomy) -> list[LegendItem]:
+def _legend(lanes, groups, period, flags, taxonomy) -> list[LegendItem]:
     legend = sector_legend(lanes["sector"], taxonomy)
-    if aggregated:
-        legend.append(LegendItem("Contacts with one agency in one week (size: how many)",
-                                 "#FFFFFF", "dot", "node"))
+    if period:
+        legend.append(LegendItem(f"Contacts with one agency in one {period} (size: how many)",
+                                 "#FFFFFF", "square", "node"))
     else:
         legend += contact_group_legend(groups)
         if flags["several"]:
             legend.append(LegendItem("Contact with several family members (×N: how many)",
                                      "#FFFFFF", "dot", "highlight"))
-    if flags["peak"]:
-        legend.append(LegendItem("In the peak window (thick border, shaded period)", "#000000",
+    if flags["peak"] and not period:
+        legend.append(LegendItem("In the busiest window (thick border)", "#000000",
                                  "thick-border", "highlight"))
-    if flags["uncoordinated"]:
+    if flags["uncoordinated"] and not period:
         legend.append(LegendItem("Uncoordinated contact (dashed border)", "#000000",
                                  "dashed-border", "highlight"))
-    legend.append(LegendItem("Next contact in the family's journey", "#8792a2", "line", "edge"))
+    if flags["highlighted"]:
+        legend.append(LegendItem(f"{flags['highlighted']} (wide ring)", HIGHLIGHT_COLOUR,
+                                 "thick-border", "highlight"))
+    words = " (hidden: use the switch above the map)" if period else ""
+    legend.append(LegendItem(f"Next contact in the family's journey{words}", "#8792a2", "line",
+                             "edge"))
     return legend
+
+
+def _windows(windows: Iterable[MapWindow], journey: pd.DataFrame, peak: dict) -> list[MapWindow]:
+    """The windows to shade; without a busiest window given, the span of the peak contacts."""
+    windows = list(windows)
+    times = journey.loc[journey["contact_id"].astype(str).isin(list(peak)), "occurred_at"]
+    if len(times) and not any(w.kind == "busiest" for w in windows):
+        windows.append(MapWindow("busiest", "Busiest window (most contacts)", times.min(),
+                                 times.max()))
+    return windows
 
 
 def swimlane_map(
@@ -314,7 +303,12 @@ def swimlane_map(
     people: pd.DataFrame | None = None,
     peak_contact_ids: Iterable | Mapping = (),
     uncoordinated_contact_ids: Iterable | Mapping = (),
+    highlight_contact_ids: Iterable | Mapping = (),
+    highlight_label: str = "Highlighted contact",
+    windows: Iterable[MapWindow] = (),
+    by_age: int = 13,
     max_contacts: int = MAX_DETAILED_CONTACTS,
+    show_steps: bool | None = None,
     assets: str = "inline",
     title: str = "Family journey",
     taxonomy: Taxonomy | None = None,
@@ -329,11 +323,28 @@ def swimlane_map(
     family_contacts : DataFrame
         The family's contacts rows (contract columns; one row per contact and person).
     people : DataFrame, optional
-        ``person_id, role``: roles are shown next to person ids in tooltips.
+        ``person_id, role, birth_month``: roles and ages (at each contact) are shown
+        next to person ids in tooltips, and each member's ``by_age``-th birthday
+        within the journey is a dashed vertical line.
     peak_contact_ids, uncoordinated_contact_ids : iterable or mapping, default ()
         Contacts to highlight. A mapping gives each contact's reason, shown in its tooltip.
+    highlight_contact_ids : iterable or mapping, default ()
+        Contacts drawn emphasised (a wide ring), e.g. the evidence of a result; a
+        mapping gives each one's reason for its tooltip.
+    highlight_label : str, default "Highlighted contact"
+        The legend's words for the emphasised contacts.
+    windows : iterable of MapWindow, default ()
+        Periods to shade, each named in the legend (the window that met the
+        high-contact threshold, the busiest window). Without a busiest window, the
+        span of ``peak_contact_ids`` is shaded as one.
+    by_age : int, default 13
+        The birthday marked on the map (the before-age form of the analyses).
     max_contacts : int, default 500
-        Journeys with more contacts are aggregated by week per agency.
+        Journeys with more contacts become strips of weekly or monthly counts per
+        agency (:mod:`journey.maps.swimlane_counts`).
+    show_steps : bool, optional
+        Draw the next-contact lines at first (the page has a switch); by default
+        only when the journey is not aggregated.
     assets : str, default "inline"
         ``"inline"`` puts vis-network in the page (an offline export); otherwise the URL
         prefix on this server that serves :data:`~journey.maps.page.STATIC_FILES`.
@@ -365,38 +376,48 @@ def swimlane_map(
     """
     taxonomy = taxonomy or default_taxonomy()
     journey = journey_frame(family_contacts) if journey is None else journey
-    peak = _id_lookup(peak_contact_ids, PEAK_REASON)
-    unco = _id_lookup(uncoordinated_contact_ids, UNCOORDINATED_REASON)
+    marked = (
+        _id_lookup(peak_contact_ids, PEAK_REASON),
+        _id_lookup(uncoordinated_contact_ids, UNCOORDINATED_REASON, "uncoordinated: "),
+        _id_lookup(highlight_contact_ids, HIGHLIGHT_REASON),
+    )
     net = new_network(directed=True)
     net.options = base_options(drag_nodes=False)
     net.options["edges"]["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
     aggregated = is_aggregated(len(journey), max_contacts)
-    note, decor, groups = None, None, set()
+    note, decor, groups, period, legend = None, None, set(), None, []
     if journey.empty:
         note = "No contacts to show."
-        lanes = journey.assign(y=0.0)
     else:
         lanes = _lanes(journey)
         dates = DateText(journey["occurred_at"].min() if relative_days else None)
         _add_lane_nodes(net, lanes, dates)
-        roles = _roles(people)
+        roles = roles_of(people)
         if aggregated:
-            band, axis = _aggregate(net, journey, lanes, roles, peak, unco, dates)
-            note = f"Aggregated by week per agency: {plural(len(journey), 'contact')}."
+            period, grid_axis = _aggregate(net, journey, lanes, roles, birth_index(people),
+                                           marked, dates)
+            note = f"{plural(len(journey), 'contact')}, counted by {period} for each agency."
         else:
-            band, groups, axis = _detail(net, journey, lanes, roles, peak, unco, taxonomy, dates)
-        days, xs, start = axis
+            ages = member_ages(journey, people)
+            groups, grid_axis = _detail(net, journey, lanes, roles, ages, marked, taxonomy, dates)
+        days, xs, start = grid_axis
         grid = day_ticks(days, xs) if relative_days else ticks(start, days, xs)
-        decor = _decor(lanes, grid, float(xs[-1]), band)
-    legend = []
-    if not journey.empty:
+        bands = window_bands(_windows(windows, journey, marked[0]), grid_axis, dates)
+        lines = birthday_lines(people, by_age, journey, grid_axis, dates)
+        decor = _decor(lanes, grid, float(xs[-1]), {
+            "bands": bands, "birthdays": lines, "period": period,
+            "members": member_choices(journey, roles),
+            "steps": (not aggregated) if show_steps is None else bool(show_steps),
+        })
         keys = set(journey["contact_id"].astype(str))
         flags = {
             "several": bool((journey["members"].str.len() > 1).any()),
-            "peak": bool(keys & set(peak)),
-            "uncoordinated": bool(keys & set(unco)),
+            "peak": bool(keys & set(marked[0])),
+            "uncoordinated": bool(keys & set(marked[1])),
+            "highlighted": plain_text(highlight_label) if keys & set(marked[2]) else "",
         }
-        legend = _legend(lanes, groups, aggregated, flags, taxonomy)
+        legend = _legend(lanes, groups, period, flags, taxonomy) + marks_legend(bands, lines,
+                                                                                by_age)
     page, nodes, edges = render_page(
         net, title=title, assets=assets, decor=decor, legend=legend, note=note,
         show_legend=show_legend,

@@ -188,7 +188,10 @@ def exercise(store: SQLiteStore) -> None:
     store.write_families(pd.DataFrame({"family_id": ["F1", "F2"], "area": ["Ward A", None]}))
     store.write_people(people_frame([("p1", "F1", "adult", "1985-04"), ("p2", "F1", "child")]))
     store.write_lead_periods(lead_periods_frame([("F1", "2021-04-01", None)]))
-    store.write_contacts(contacts)
+    with store.loading(wait_seconds=0):  # a first load: inserted without the id index
+        store.write_contacts(contacts.head(2))
+        store.write_contacts(contacts.tail(1))
+    store.write_contacts(contacts)  # outside a load, and stored already: an upsert
     now = datetime(2026, 1, 1, 12)
     store.record_load(LoadRecord("contacts.csv", now, now, rows_in=4, loaded=3, rejected=1))
     store.finish_load()

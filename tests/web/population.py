@@ -4,7 +4,7 @@ Five families (worked out by hand; dates are 2021 unless said):
 
 * ``F001`` (North): mum and a child born 2010-03. 32 contacts, one every 10
   days from 4 Jan, with six agencies in turn (Police, School, Health Visiting,
-  Housing, DWP JobCentre Plus, CAMHS); every Police contact (8 of them)
+  Housing, DWP JobCentre Plus, CAMHS); every Police contact (6 of them)
   involves both members. No lead professional. 32 contacts with 6 agencies in
   311 days: a high-contact family.
 * ``F002`` (South): one child, 5 contacts in 2022 with School, Early Help and

@@ -140,7 +140,7 @@ def test_pathways_minimum_control_redraws_with_fewer_edges(visit, live_store):
     everyone = stored[stored["cohort"] == "all"]
     threshold = int(everyone["transitions"].max())
     visit.open("/pathways")
-    visit.page.fill("#min", str(threshold))
+    visit.page.fill("#min_transitions", str(threshold))
     with visit.page.expect_navigation():
         visit.page.click("main button[type=submit]")
     kept = everyone[(everyone["transitions"] >= threshold)]

@@ -158,7 +158,10 @@ def test_map_documents_are_whole_pages_from_this_server(client, kind):
 def test_swimlane_highlights_uncoordinated_contacts_with_their_reason(client, f001):
     text = client.get("/families/F001/maps/swimlane.html").get_data(as_text=True)
     reason = next(c["reason"] for c in f001["uncoordinated_contacts"] if c["contact_id"] == "F1C05")
-    assert reason in text
+    assert reason.startswith("uncoordinated: ")
+    # The tooltip says "Uncoordinated:" once, then the reason without its own prefix.
+    assert "Uncoordinated: " + reason.removeprefix("uncoordinated: ") in text
+    assert "Uncoordinated: uncoordinated" not in text
 
 
 def test_long_journeys_are_aggregated_with_a_note(store):
@@ -323,3 +326,49 @@ def test_the_before_13_girl_of_f000001_in_the_family_json(demo_app):
     listed = signed_in_client(app, "analyst").get(
         "/families.json?child_before_age=1&per_page=500").get_json()
     assert "F000001" in [f["family_id"] for f in listed["families"]]
+
+
+def test_the_swimlane_shades_and_names_the_threshold_and_busiest_windows(client, f001):
+    import html as html_module
+    import json
+    import re
+
+    page = client.get("/families/F001/maps/swimlane.html").get_data(as_text=True)
+    data = json.loads(re.search(r'id="journey-map-data">(.*?)</script>', page, re.S).group(1))
+    bands = {band["kind"]: band for band in data["decor"]["bands"]}
+    # Worked out above: the threshold window ends on 21 Oct 2021 (30 contacts, 6 agencies);
+    # the busiest holds all 32 contacts with 6 agencies, from 4 Jan to 10 Nov 2021.
+    high = f001["high_contact"]
+    assert bands["threshold"]["label"] == (
+        f"Window that met the threshold (the first): {high['threshold_contacts']} contacts with "
+        f"{high['threshold_agencies']} agencies"
+    )
+    assert bands["threshold"]["dates"].endswith("to 2021-10-21")
+    busiest = "Busiest window (most contacts): 32 contacts with 6 agencies"
+    assert bands["busiest"]["label"] == busiest
+    assert bands["busiest"]["dates"] == "2021-01-04 to 2021-11-10"
+    legend = html_module.unescape(page)
+    assert "Busiest window (most contacts): 32 contacts with 6 agencies, 2021-01-04 to " in legend
+
+
+def test_a_busiest_window_below_the_threshold_says_why():
+    import pandas as pd
+
+    from journey.parameters import AnalysisParameters
+    from web.contexts.family import _map_windows
+
+    # As family F000666 of the demo: high-contact through one window, busiest in another
+    # with 4 agencies while the threshold asks for 5.
+    row = {"is_high_contact": True, "threshold_contacts": 54, "threshold_agencies": 5,
+           "threshold_start": pd.Timestamp("2017-02-24"),
+           "first_crossed": pd.Timestamp("2018-02-23"),
+           "peak_contacts": 159, "peak_agencies": 4, "peak_start": pd.Timestamp("2020-06-13"),
+           "peak_end": pd.Timestamp("2021-06-10")}
+    windows = _map_windows(row, AnalysisParameters(min_agencies=5))
+    assert [(w.kind, w.label) for w in windows] == [
+        ("threshold", "Window that met the threshold (the first): 54 contacts with 5 agencies"),
+        ("busiest", "Busiest window (most contacts): 159 contacts with 4 agencies (fewer agencies "
+                    "than the threshold of 5)"),
+    ]
+    assert [w.kind for w in _map_windows({**row, "is_high_contact": False},
+                                          AnalysisParameters())] == ["busiest"]

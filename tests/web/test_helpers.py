@@ -155,3 +155,11 @@ def test_nice_step_gives_round_numbers_about_four_ticks():
         mantissa = step / 10 ** int(np.floor(np.log10(step)))
         assert mantissa in (1, 2, 5)
         assert 2 <= -(-maximum // step) <= 5 or maximum < 4
+
+
+def test_day_counts_render_as_whole_days_in_the_templates(app):
+    """Day counts are stored as floats (time differences); pages show whole days."""
+    template = app.jinja_env.from_string(
+        "{{ a | days }} days, {{ b | days }} days, {{ c | days }}; {{ a | number }}"
+    )
+    assert template.render(a=2179.9, b=236.4, c=None) == "2,180 days, 236 days, —; 2,179.9"

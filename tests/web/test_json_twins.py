@@ -36,7 +36,9 @@ EXAMPLES = {
         "/families/F002.json",  # with a lead professional
         "/families/F005.json",  # without contacts
     ],
-    "/pathways.json": ["/pathways.json", "/pathways.json?cohort=escalated&min=1"],
+    "/pathways.json": ["/pathways.json", "/pathways.json?cohort=escalated&min_transitions=1",
+                       "/pathways.json?cohort=escalated&until=escalation&collapse_repeats=0",
+                       "/pathways.json?collapse_repeats=0&min_transitions=1"],
     "/interventions.json": ["/interventions.json"],
     "/loads.json": ["/loads.json"],
     "/caseloads.json": [

@@ -15,7 +15,7 @@ PAGES = {
     "/": "Overview — Journey service",
     "/families": "Families — Journey service",
     "/families/F001": "Family F001 — Journey service",
-    "/pathways": "Pathways: All families — Journey service",
+    "/pathways": "Pathways: All families, the whole journey — Journey service",
     "/interventions": "Intervention points: All families — Journey service",
     "/loads": "Data loads — Journey service",
 }
@@ -111,15 +111,19 @@ def _pathways(store, cohort: str):
 
 @pytest.mark.parametrize("cohort", ["all", "high_contact", "escalated", "eligible"])
 def test_pathways_cohorts_show_their_stored_transitions(client, store, cohort):
-    body = client.get(f"/pathways.json?cohort={cohort}").get_json()
+    # The whole journeys with repeats kept are exactly the stored pathways (pathways.csv).
+    body = client.get(f"/pathways.json?cohort={cohort}&collapse_repeats=0").get_json()
     expected = _pathways(store, cohort)
     assert body["cohort"] == cohort
     assert sorted(
-        (t["from_agency"], t["to_agency"], t["transitions"]) for t in body["transitions"]
+        (t["from_agency"], t["to_agency"], t["transitions"])
+        for t in body["transitions"] + body["repeats"]
     ) == sorted(
         zip(expected["from_agency"], expected["to_agency"], expected["transitions"], strict=True)
     )
-    assert body["map"]["url"] == f"/pathways/map.html?cohort={cohort}&min=1"
+    assert body["map"]["url"] == (
+        f"/pathways/map.html?cohort={cohort}&until=end&collapse_repeats=0&min_transitions=1"
+    )
 
 
 @pytest.mark.parametrize("cohort", ["all", "escalated"])
@@ -136,17 +140,21 @@ def test_pathways_map_draws_the_stored_flows(app, store, cohort):
 def test_pathways_minimum_hides_rare_transitions(client, store):
     everyone = _pathways(store, "all")
     threshold = int(everyone["transitions"].max())
-    body = client.get(f"/pathways.json?min={threshold}").get_json()
+    query = f"min_transitions={threshold}&collapse_repeats=0"
+    body = client.get(f"/pathways.json?{query}").get_json()
     kept = everyone[everyone["transitions"] >= threshold]
-    assert len(body["transitions"]) == len(kept) >= 1
+    assert len(body["transitions"]) + len(body["repeats"]) == len(kept) >= 1
     assert body["hidden_transitions"] == len(everyone) - len(kept)
-    html = client.get(f"/pathways?min={threshold}").get_data(as_text=True)
-    assert f'src="/pathways/map.html?cohort=all&amp;min={threshold}"' in html
-    assert 'title="Agency pathways map: All families"' in html
+    html = client.get(f"/pathways?{query}").get_data(as_text=True)
+    assert (
+        'src="/pathways/map.html?cohort=all&amp;until=end&amp;collapse_repeats=0&amp;'
+        f'min_transitions={threshold}"'
+    ) in html
+    assert 'title="Agency pathways map: All families, the whole journey"' in html
 
 
 def test_pathways_map_document_is_a_whole_page_from_this_server(client):
-    response = client.get("/pathways/map.html?cohort=all&min=1")
+    response = client.get("/pathways/map.html?cohort=all&min_transitions=1")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert text.lstrip().lower().startswith("<!doctype html>")
@@ -155,7 +163,13 @@ def test_pathways_map_document_is_a_whole_page_from_this_server(client):
     assert "script-src 'self';" in csp and "unsafe-inline" not in csp
 
 
-@pytest.mark.parametrize("query", ["?cohort=everyone", "?min=0", "?min=few", "?variants=0"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?cohort=everyone", "?min_transitions=0", "?min_transitions=few", "?variants=0",
+        "?until=never", "?collapse_repeats=maybe",
+    ],
+)  # fmt: skip
 def test_pathways_bad_parameters_are_400(client, query):
     assert client.get(f"/pathways{query}").status_code == 400
     assert client.get(f"/pathways.json{query}").status_code == 400
@@ -163,7 +177,7 @@ def test_pathways_bad_parameters_are_400(client, query):
 
 
 def test_pathways_tables_list_ends_and_variants(client, store):
-    body = client.get("/pathways.json").get_json()
+    body = client.get("/pathways.json?collapse_repeats=0").get_json()
     ends = store.result("pathway_ends")
     assert sum(e["starts"] for e in body["ends"]) == int(
         ends[ends["cohort"] == "all"]["starts"].sum()
@@ -179,16 +193,18 @@ def test_pathways_tables_list_ends_and_variants(client, store):
     assert body["one_family_variants"] == folded
     assert all(v["variant"] != ONE_FAMILY_VARIANTS for v in body["variants"])
     if folded:
-        html = client.get("/pathways").get_data(as_text=True)
+        html = client.get("/pathways?collapse_repeats=0").get_data(as_text=True)
         assert f"{folded:,} variants are each followed by one family" in html
 
 
 @pytest.mark.parametrize("cohort", ["all", "escalated"])
 def test_pathways_tables_keep_the_analysis_order(client, store, cohort):
-    body = client.get(f"/pathways.json?cohort={cohort}&min=1&variants=500").get_json()
+    query = f"cohort={cohort}&min_transitions=1&variants=500&collapse_repeats=0"
+    body = client.get(f"/pathways.json?{query}").get_json()
     flows = _pathways(store, cohort)
+    between = flows[flows["from_agency"] != flows["to_agency"]]
     assert [(t["from_agency"], t["to_agency"]) for t in body["transitions"]] == list(
-        zip(flows["from_agency"], flows["to_agency"], strict=True)
+        zip(between["from_agency"], between["to_agency"], strict=True)
     )
     ends = store.result("pathway_ends")
     ends = ends[(ends["cohort"] == cohort) & ((ends["starts"] > 0) | (ends["ends"] > 0))]
@@ -319,3 +335,17 @@ def test_loads_page_shows_an_unfinished_run_plainly(client, store):
     assert '<span class="tag warn">unfinished</span>' in html
     store.finish_run(run, datetime(2023, 2, 1, 8, 5))
     assert client.get("/loads.json").get_json()["unfinished_run"] is None
+
+
+def test_overview_names_the_window_that_met_the_threshold_beside_the_busiest(client):
+    """F001: contacts every 10 days from 4 Jan 2021, six agencies in turn; the 30th contact
+    (21 Oct 2021) completes the first window of 30 contacts, and it holds all 6 agencies."""
+    body = client.get("/.json").get_json()
+    assert body["threshold"] == {"min_contacts": 30, "min_agencies": 5, "window_days": 365}
+    (f001,) = body["high_contact_families"]
+    assert (f001["threshold_contacts"], f001["threshold_agencies"]) == (30, 6)
+    assert f001["first_crossed"].startswith("2021-10-21")
+    html = client.get("/").get_data(as_text=True)
+    assert "21 Oct 2021: 30 contacts, 6 agencies" in html
+    assert "30 contacts with 5 agencies fall within 365 days" in html
+    assert "(marked *)" not in html  # its busiest window also holds at least 5 agencies

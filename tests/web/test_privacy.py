@@ -102,9 +102,28 @@ def test_aggregates_suppress_small_family_counts_and_say_so(commissioner, client
     assert "disclosure" not in client.get("/.json").get_json()  # identified roles: unchanged
 
 
+def test_the_pathways_views_suppress_small_counts_too(commissioner, client):
+    query = "/pathways.json?cohort=escalated&until=escalation&collapse_repeats=0&min_transitions=1"
+    shown, real = commissioner.get(query).get_json(), client.get(query).get_json()
+    # One family escalated (F004): its count, and the cohort's, are 1 to 4 and not shown.
+    assert (real["families"], real["cohort_families"]) == (1, 1)
+    assert (shown["families"], shown["cohort_families"]) == (None, None)
+    assert {t["families"] for t in shown["transitions"]} == {None}
+    kept = client.get("/pathways.json?cohort=escalated&collapse_repeats=0").get_json()["repeats"]
+    hidden = commissioner.get("/pathways.json?cohort=escalated&collapse_repeats=0").get_json()
+    assert kept and {t["families"] for t in hidden["repeats"]} == {None}
+    # No first steps are shared by two of these families; the step variants obey the
+    # variants' rule (families suppressed, shares derived from them).
+    from web.privacy import _TABLES
+
+    rules = _TABLES["pathways.pathways"]
+    assert rules["step_variants"] == rules["variants"] == (("families",), ("share",))
+    assert rules["repeats"] == rules["transitions"]
+
+
 def test_the_pathways_map_leaves_out_small_pathways(commissioner, client):
-    shown = _text(commissioner.get("/pathways/map.html?min=1"))
-    real = _text(client.get("/pathways/map.html?min=1"))
+    shown = _text(commissioner.get("/pathways/map.html?min_transitions=1"))
+    real = _text(client.get("/pathways/map.html?min_transitions=1"))
     edges = lambda text: len(re.findall(r'"from":', text))  # noqa: E731
     assert edges(real) > 0 and edges(shown) == 0
 

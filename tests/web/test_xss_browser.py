@@ -45,7 +45,8 @@ def _family_paths(family_id: str) -> list[str]:
     return [base, base + "/maps/swimlane.html", base + "/maps/network.html"]
 
 
-PAGES = ["/", "/families", "/pathways", "/pathways/map.html?min=1", "/interventions", "/loads",
+PAGES = ["/", "/families", "/pathways", "/pathways/map.html?min_transitions=1", "/interventions",
+         "/loads",
          "/account", "/admin/users", "/admin/audit"]  # fmt: skip
 
 

@@ -123,6 +123,32 @@ def _uncoordinated_reasons(unco: pd.DataFrame) -> dict[str, str]:
     return dict(zip(unco["contact_id"].astype(str), unco["reason"].astype(str), strict=True))
 
 
+def _map_windows(high_row: dict[str, Any], parameters: AnalysisParameters) -> list:
+    """The swimlane's shaded windows, each named for what it is: the window that met the
+    threshold (when one did) and the busiest one, which may hold fewer agencies."""
+    from journey.maps import MapWindow
+
+    windows = []
+    if high_row.get("is_high_contact"):
+        windows.append(MapWindow(
+            "threshold",
+            f"Window that met the threshold (the first): {high_row['threshold_contacts']:,} "
+            f"contacts with {high_row['threshold_agencies']:,} agencies",
+            high_row["threshold_start"], high_row["first_crossed"],
+        ))
+    if high_row.get("peak_contacts"):
+        agencies = int(high_row["peak_agencies"])
+        below = (f" (fewer agencies than the threshold of {parameters.min_agencies})"
+                 if agencies < parameters.min_agencies else "")
+        windows.append(MapWindow(
+            "busiest",
+            f"Busiest window (most contacts): {int(high_row['peak_contacts']):,} contacts with "
+            f"{agencies:,} agencies{below}",
+            high_row["peak_start"], high_row["peak_end"],
+        ))
+    return windows
+
+
 def _build_map(
     data: ServiceData, family_id: str, kind: str, assets: str, max_contacts: int,
     deidentify: Callable[[FamilyRows], FamilyRows] | None = None,
@@ -149,10 +175,14 @@ def _build_map(
     # The swimlane marks the peak window and the uncoordinated contacts (when there are any).
     peak: list[str] = []
     reasons: dict[str, str] = {}
+    windows: list = []
     journey = None
+    parameters = _parameters(data)
     if not rows.contacts.empty:
         analysis = family_analysis(data, rows)
-        peak = _peak_contact_ids(_first(analysis.high_contact.families))
+        high_row = _first(analysis.high_contact.families)
+        peak = _peak_contact_ids(high_row)
+        windows = _map_windows(high_row, parameters)
         reasons = _uncoordinated_reasons(_uncoordinated_contacts(analysis))
         journey = analysis.journey
     journey_map = swimlane_map(
@@ -161,6 +191,8 @@ def _build_map(
         people=rows.people,
         peak_contact_ids=peak,
         uncoordinated_contact_ids=reasons,
+        windows=windows,
+        by_age=parameters.by_age,
         max_contacts=max_contacts,
         assets=assets,
         title=title,
@@ -240,8 +272,9 @@ def _maps(family_id: str, contacts: int, max_contacts: int) -> dict[str, dict[st
     if is_aggregated(contacts, max_contacts):
         maps["swimlane"]["aggregated"] = True
         maps["swimlane"]["note"] = (
-            f"This journey has {contacts:,} contacts, more than {max_contacts:,}: the map groups "
-            "them by week for each agency. The tables below list every contact's details."
+            f"This journey has {contacts:,} contacts, more than {max_contacts:,}: the map counts "
+            "them by week or month for each agency, and hides the next-contact lines (a switch "
+            "above the map shows them). The tables below list every contact's details."
         )
     return maps
 
@@ -302,8 +335,12 @@ def family_context(
 def family_page(
     context: dict[str, Any], *, max_contacts: int = MAX_DETAILED_CONTACTS
 ) -> dict[str, Any]:
-    """What only the family page needs: its maps' iframe titles and the aggregation note."""
-    return {"maps": _maps(context["family_id"], context["summary"]["contacts"], max_contacts)}
+    """What only the family page needs: map iframe titles, the aggregation note, the CSV link."""
+    family_id = context["family_id"]
+    return {
+        "maps": _maps(family_id, context["summary"]["contacts"], max_contacts),
+        "contacts_csv_url": url_for("families.family_contacts_csv", family_id=family_id),
+    }
 
 
 def _metrics(analysis: FamilyAnalysis) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from journey.parameters import AnalysisParameters
 from web.contexts.common import analysis_meta, records, top
 from web.data import ServiceData
 
@@ -108,6 +109,14 @@ def _most_uncoordinated(data: ServiceData, top_n: int) -> pd.DataFrame | None:
     return summary.set_index("family_id").loc[chosen].reset_index()
 
 
+def _threshold(analysis: dict[str, Any] | None) -> dict[str, int]:
+    """The high-contact threshold the stored run used (the documented defaults before one)."""
+    stored = (analysis or {}).get("parameters") or {}
+    defaults = AnalysisParameters()
+    names = ("min_contacts", "min_agencies", "window_days")
+    return {name: int(stored.get(name, getattr(defaults, name))) for name in names}
+
+
 def _overview(data: ServiceData, top_n: int) -> dict[str, Any]:
     first, last = data.store.date_range()
     summary = data.result("family_summary")
@@ -132,6 +141,7 @@ def _overview(data: ServiceData, top_n: int) -> dict[str, Any]:
         "analysis": analysis,
         "headline": _with_children(_headline(data), summary),
         "high_contact_families": records(high, STAND_OUT_COLUMNS),
+        "threshold": _threshold(analysis),
         "uncoordinated_families": records(_most_uncoordinated(data, top_n), STAND_OUT_COLUMNS),
         "contacts_per_month": records(monthly, ["month", "contacts"]),
         "top_pathways": records(

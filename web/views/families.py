@@ -15,6 +15,7 @@ from web.contexts.families import (
     parse_family_query,
 )
 from web.contexts.family import family_page
+from web.contexts.family_csv import family_contacts_frame
 from web.data import service_data
 from web.privacy import deidentify_frame, row_filter
 from web.render import MAP_CSP, respond
@@ -79,6 +80,20 @@ def family(family_id: str, fmt: str) -> Response:
     context = family_context(service_data(), family_id, max_contacts=max_contacts)
     return respond(
         "family.html", context, fmt, page=lambda c: family_page(c, max_contacts=max_contacts)
+    )
+
+
+@blueprint.get("/families/<family_id>/contacts.csv")
+def family_contacts_csv(family_id: str) -> Response:
+    """One family's contacts with the uncoordinated reasons, as CSV (404 for an unknown family)."""
+    frame = family_contacts_frame(service_data(), family_id)
+    first = frame["occurred_at"].min() if len(frame) else None
+    shown = deidentify_frame(frame, first_contact=first)
+    name = csv_filename(f"family-{shown['family_id'].iloc[0] if len(shown) else 'none'}-contacts")
+    return Response(
+        excel_csv_bytes(shown),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

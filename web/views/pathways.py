@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, request, url_for
 
 from web.contexts import pathways_context, pathways_map_document
-from web.contexts.pathways import parse_pathway_query, pathways_page
+from web.contexts.pathways import parse_pathway_query, pathway_query_and_errors, pathways_page
 from web.data import service_data
 from web.privacy import suppressed_counts_up_to
 from web.render import MAP_CSP, respond
@@ -18,9 +18,21 @@ blueprint = Blueprint("pathways", __name__)
 @blueprint.get("/pathways", defaults={"fmt": "html"})
 @blueprint.get("/pathways.<any(json):fmt>")
 def pathways(fmt: str) -> Response:
-    """The agency directly-follows map of a cohort, with its tables (503 before any analysis)."""
-    context = pathways_context(service_data(), parse_pathway_query(request.args))
-    return respond("pathways.html", context, fmt, page=pathways_page)
+    """A cohort's agency directly-follows map in one view, with its tables.
+
+    A bad value is a 400: the JSON error, or the page with each bad value's
+    default and the error beside its field. 503 before any analysis.
+    """
+    if fmt == "json":
+        query, errors = parse_pathway_query(request.args), {}
+    else:
+        query, errors = pathway_query_and_errors(request.args)
+    context = pathways_context(service_data(), query)
+
+    def page(shown: dict) -> dict:
+        return {**pathways_page(shown, query), "errors": errors}
+
+    return respond("pathways.html", context, fmt, page=page, status=400 if errors else 200)
 
 
 @blueprint.get("/pathways/map.html")

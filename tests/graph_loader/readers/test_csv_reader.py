@@ -172,6 +172,16 @@ def test_a_quoted_line_break_before_the_rest_of_the_record_is_one_record(tmp_pat
     assert table.rejects.empty and table.rows_in == 1
 
 
+def test_two_quoted_fields_each_with_a_line_break_are_one_record(tmp_path):
+    # the line between the two breaks has a record's worth of commas, but outside any quote
+    text = 'id,agency,type,when\n"line\nbreak",,,"\rCR"\r\nc2,GP,visit,2021-01-04\n'
+    table = read_csv(write(tmp_path, text))
+    assert [r[:4] for r in rows(table)] == [
+        ["line\nbreak", "", "", "\rCR"], ["c2", "GP", "visit", "2021-01-04"]
+    ]
+    assert table.rejects.empty and table.rows_in == 2
+
+
 def test_too_many_or_too_few_fields_are_refused_with_r102(tmp_path):
     table = read_csv(write(tmp_path, "a,b,c\n1,2,3\n1,2\n1,2,3,4\n,,\n"))
     assert rows(table) == [["1", "2", "3", 2], ["", "", "", 5]]

@@ -189,3 +189,67 @@ def test_an_unchanged_reload_keeps_the_snapshot(tmp_path, monkeypatch):
 
     pd.testing.assert_frame_equal(store.contacts(), before)
     store.close()
+
+
+def _has_id_index(path) -> bool:
+    with sqlite3.connect(path) as db:
+        return db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'contacts_id'"
+        ).fetchone() is not None
+
+
+def test_a_first_load_builds_the_id_index_at_the_end_and_equals_row_by_row_upserts(tmp_path):
+    """A first load inserts without the (contact_id, person_id) index and builds it once; the
+    store is the same as one written by upserts with the index in place all along."""
+    import pandas as pd
+
+    from graph_loader.load import load_path
+    from journey.synthetic import generate, write_population
+
+    write_population(generate(60, seed=3), tmp_path / "data")
+    first = open_store(f"sqlite:///{tmp_path / 'first.db'}")
+    load_path(tmp_path / "data", first, rejects_dir=tmp_path, batch_rows=500)
+    assert _has_id_index(tmp_path / "first.db")
+    upserted = open_store(f"sqlite:///{tmp_path / 'upserted.db'}")
+    contacts = first.contacts()
+    for start in range(0, len(contacts), 500):  # outside a load: always an upsert
+        upserted.write_contacts(contacts.iloc[start : start + 500])
+    pd.testing.assert_frame_equal(
+        first._table_contacts(list(contacts.columns)),
+        upserted._table_contacts(list(contacts.columns)),
+    )
+    # The second load of the same rows goes through the index: nothing changes.
+    again = load_path(tmp_path / "data", first, rejects_dir=tmp_path)
+    assert {f.kind: f.loaded for f in again.files}["contacts"] == 0
+    first.close()
+    upserted.close()
+
+
+def test_a_first_load_that_fails_still_leaves_the_id_index(tmp_path):
+    from tests.builders import contacts_frame
+
+    path = tmp_path / "failed.db"
+    store = open_store(f"sqlite:///{path}")
+    rows = contacts_frame([("c1", "p1", "Police", "incident", "2021-01-01", None, "F1")])
+    with pytest.raises(RuntimeError), store.loading(wait_seconds=0):
+        store.write_contacts(rows)
+        assert not _has_id_index(path)  # written without it
+        raise RuntimeError("the load stops here")
+    assert _has_id_index(path)
+    store.write_contacts(rows.assign(contact_type="arrest"))  # an upsert: the same row changes
+    assert store.contacts()["contact_type"].tolist() == ["arrest"]
+    store.close()
+
+
+def test_a_store_whose_first_load_was_killed_gets_its_id_index_back_on_open(tmp_path):
+    from tests.builders import contacts_frame
+
+    path = tmp_path / "killed.db"
+    store = open_store(f"sqlite:///{path}")
+    store._loading = True  # as inside a load, which the kill interrupts before it ends
+    row = ("c1", "p1", "Police", "incident", "2021-01-01", None, "F1")
+    store.write_contacts(contacts_frame([row]))
+    assert not _has_id_index(path)
+    store._db.close()  # no clean ending
+    open_store(f"sqlite:///{path}").close()
+    assert _has_id_index(path)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journey.errors import MissingColumnError
+from journey.errors import InputError, MissingColumnError
 from journey.maps import (
     STATIC_FILES,
     MapError,
@@ -110,7 +110,9 @@ def test_swimlane_same_day_same_lane_contacts_do_not_overlap():
 def test_swimlane_multi_person_contact_is_marked_with_members():
     contacts = _by_contact(swimlane_map(FAMILY, people=PEOPLE))
     assert contacts["c1"]["label"] == "×2"
-    assert "Members involved (2): P1 (adult), P2 (child)" in contacts["c1"]["title"]
+    # Ages on 2021-01-04 from the birth months 1980-01 and 2010-05.
+    title = contacts["c1"]["title"]
+    assert "Members involved (2): P1 (adult, aged 41), P2 (child, aged 10)" in title
     assert contacts["c2"]["label"].strip() == ""
     assert contacts["c1"]["size"] > contacts["c2"]["size"]
 
@@ -121,7 +123,7 @@ def test_swimlane_highlights_peak_and_uncoordinated_with_reasons():
     )
     contacts = _by_contact(journey_map)
     assert contacts["c2"]["borderWidth"] > contacts["c1"]["borderWidth"]
-    assert "In the peak window" in contacts["c2"]["title"]
+    assert "In the busiest window" in contacts["c2"]["title"]
     assert "Uncoordinated: no lead worker" in contacts["c3"]["title"]
     assert "shapeProperties" in contacts["c3"] and "shapeProperties" not in contacts["c2"]
     assert "Uncoordinated" not in contacts["c1"]["title"]
@@ -153,7 +155,7 @@ def test_swimlane_aggregates_above_max_contacts_and_not_at_it():
 
     above = swimlane_map(_journey(31), max_contacts=30)
     assert above.aggregated
-    assert above.note == "Aggregated by week per agency: 31 contacts."
+    assert above.note == "31 contacts, counted by week for each agency."
     assert not _kind(above, "contact")
 
 
@@ -165,13 +167,15 @@ def test_swimlane_aggregation_by_week_per_agency_matches_a_simple_count():
     for agency, moment in zip(contacts["agency"], contacts["occurred_at"], strict=True):
         monday = (moment - pd.Timedelta(days=moment.weekday())).strftime("%Y-%m-%d")
         expected[(agency, monday)] = expected.get((agency, monday), 0) + 1
-    weeks = _kind(journey_map, "week")
+    weeks = _kind(journey_map, "count")
+    assert {n["period"] for n in weeks} == {"week"}
     found = {}
     for node in weeks:
         agency, rest = node["title"].split(", week of ", 1)
         found[(agency, rest[:10])] = node["contacts"]
     assert found == expected
     assert len(journey_map.edges) == len(weeks) - 1
+    assert all(edge["hidden"] for edge in journey_map.edges)  # next-contact lines off at first
     first = next(n for n in weeks if n["contacts"] == max(expected.values()))
     assert f"{first['contacts']} contacts" in first["title"]
 
@@ -285,7 +289,7 @@ def test_pathways_map_worked_by_hand():
     agencies = {n["agency"]: n for n in journey_map.nodes}
     assert set(agencies) == {"Police", "School", "Children's Social Care"}
     # School -> Police (1) is hidden; CSC -> CSC is a self-loop, shown in the tooltip only.
-    labels = sorted(e["label"] for e in journey_map.edges)
+    labels = sorted(e["caption"] for e in journey_map.edges)
     assert labels == ["1,204 · 21d", "20 · 60d", "500 · 35d"]
     assert "Children's Social Care again: 40 transitions, median 9d" in agencies[
         "Children's Social Care"]["title"]
@@ -512,3 +516,33 @@ def test_network_and_pathways_of_nothing_are_empty_maps_with_a_note():
     pathways = pathways_map(PATHWAYS, min_transitions=10_000)
     assert pathways.nodes == [] and pathways.edges == []
     assert pathways.note == "No pathways with at least 10,000 transitions."
+
+
+def test_pathways_map_with_a_fixed_layout_draws_every_agency_there():
+    from journey.maps.pathways import agency_layout
+
+    everyone = agency_layout(PATHWAYS, ["Police", "School", "Children's Social Care", "GP"])
+    # A cohort with one pathway: every agency of the layout is drawn, at its place.
+    cohort = PATHWAYS[PATHWAYS["from_agency"] == "School"]
+    journey_map = pathways_map(cohort, positions=everyone)
+    drawn = {n["agency"]: (n["x"], n["y"]) for n in journey_map.nodes}
+    assert drawn == {a: (float(x), float(y)) for a, (x, y) in everyone.items()}
+    on = {n["agency"] for n in journey_map.nodes if n["on_pathway"]}
+    assert on == {"School", "Children's Social Care", "Police"}  # School → both
+    pale = next(n for n in journey_map.nodes if n["agency"] == "GP")
+    assert pale["color"]["background"] == "#e4e7eb" and "On no pathway shown" in pale["title"]
+    # The same layout whatever the order the agencies come in: it is deterministic.
+    assert agency_layout(PATHWAYS.iloc[::-1], ["GP", "Children's Social Care", "School",
+                                                "Police"]) == everyone  # fmt: skip
+
+
+def test_pathways_map_refuses_a_layout_without_an_agency_it_draws():
+    with pytest.raises(InputError, match="no position for Children.s Social Care, School"):
+        pathways_map(PATHWAYS, positions={"Police": (0.0, 0.0)})
+
+
+def test_pathways_map_counts_hidden_pathways_between_agencies_only():
+    # Raising the minimum to 41 hides Police → CSC (20), School → Police (1) and the
+    # CSC repeat (40): two pathways, as the page counts them; the repeat is not one.
+    journey_map = pathways_map(PATHWAYS, min_transitions=41)
+    assert "2 smaller pathways hidden" in journey_map.note
