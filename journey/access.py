@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, str] = {
     "caseload": "journey pages and maps of the families on their own caseload",
     "export": "the families list as CSV",
     "loads": "the load log (data loads page)",
+    "operations": "the morning triage list and key workers' caseloads (identified families)",
     "admin": "users, data uploads and the audit log",
     "identified": "real family and person ids, exact dates, every area, unsuppressed counts",
 }
@@ -57,7 +58,8 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS) - {"caseload"},
     "analyst": frozenset(
-        {"account", "population", "pathways", "journeys", "export", "loads", "identified"}
+        {"account", "population", "pathways", "journeys", "export", "loads", "operations",
+         "identified"}
     ),
     "commissioner": frozenset({"account", "population", "pathways", "journeys"}),
     "designer": frozenset({"account", "pathways", "journeys", "export"}),

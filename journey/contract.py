@@ -135,7 +135,8 @@ PEOPLE = FrameSpec(
 FAMILIES = FrameSpec("families", {"family_id": "object", "area": "object"}, ("family_id",))
 LEAD_PERIODS = FrameSpec(
     "lead_periods",
-    {"family_id": "object", "lead_from": _TIME, "lead_to": _TIME},
+    {"family_id": "object", "lead_from": _TIME, "lead_to": _TIME, "lead_worker": "object",
+     "lead_team": "object"},
     required=("family_id", "lead_from"),
 )
 

@@ -78,7 +78,7 @@ class Store(Protocol):
         """Upsert families (family_id, area)."""
 
     def write_lead_periods(self, periods: pd.DataFrame) -> int:
-        """Upsert lead-professional periods (family_id, lead_from, lead_to)."""
+        """Upsert lead-professional periods (family_id, lead_from, lead_to, worker, team)."""
 
     def loading(self, *, wait_seconds: float) -> AbstractContextManager[None]:
         """Hold the store's load lock while a load writes.
@@ -116,7 +116,7 @@ class Store(Protocol):
         """Families (family_id, area) including those only named by contacts."""
 
     def lead_periods(self, family_id: str | None = None) -> pd.DataFrame:
-        """Lead-professional periods, all or of one family."""
+        """Lead-professional periods, all or of one family (worker and team None when not given)."""
 
     def agencies(self) -> pd.DataFrame:
         """Agencies seen in contacts (agency, sector, contacts)."""

@@ -63,7 +63,8 @@ def validate_families(raw: pd.DataFrame, *, source: str) -> tuple[Validated, pd.
     """Check a raw families frame; return (families, lead periods).
 
     A family may appear on several lines, one per lead-professional period;
-    its area is taken from its first line.
+    its area is taken from its first line. A period may name its lead
+    professional (``lead_worker``) and their team (``lead_team``); both are optional.
 
     Examples
     --------
@@ -75,11 +76,14 @@ def validate_families(raw: pd.DataFrame, *, source: str) -> tuple[Validated, pd.
     """
     require_columns(raw, ["family_id"], source)
     frame = raw.copy()
-    for column in ["area", "lead_from", "lead_to"]:
+    for column in ["area", "lead_from", "lead_to", "lead_worker", "lead_team"]:
         if column not in frame.columns:
             frame[column] = None
     check = Rejector(raw, duplicates=exact_duplicates(raw))
-    text = {column: clean_text(frame[column]) for column in ["family_id", "area"]}
+    text = {
+        column: clean_text(frame[column])
+        for column in ["family_id", "area", "lead_worker", "lead_team"]
+    }
     check.check(text["family_id"].isna(), "F101")
     check.check(too_long(text, frame.index), "F106")
     lead_from_text = clean_text(frame["lead_from"])
@@ -102,7 +106,8 @@ def validate_families(raw: pd.DataFrame, *, source: str) -> tuple[Validated, pd.
     rows = pd.DataFrame({"family_id": family[ok], "area": text["area"][ok]})
     families = rows.drop_duplicates("family_id", keep="first").reset_index(drop=True)
     periods = pd.DataFrame(
-        {"family_id": family[ok], "lead_from": lead_from.times[ok], "lead_to": lead_to.times[ok]}
-    )
+        {"family_id": family[ok], "lead_from": lead_from.times[ok], "lead_to": lead_to.times[ok],
+         "lead_worker": text["lead_worker"][ok], "lead_team": text["lead_team"][ok]}
+    )  # fmt: skip
     periods = periods[periods["lead_from"].notna()].drop_duplicates().reset_index(drop=True)
     return check.validated(families), periods

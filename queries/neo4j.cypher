@@ -86,7 +86,9 @@ MERGE (p)-[:MEMBER_OF]->(f)
 UNWIND $rows AS row
 MERGE (f:Family {id: row.family_id})
 MERGE (l:LeadPeriod {family_id: row.family_id, lead_from: row.lead_from})
-SET l.lead_to = row.lead_to
+SET l.lead_to = row.lead_to,
+    l.lead_worker = coalesce(row.lead_worker, l.lead_worker),
+    l.lead_team = coalesce(row.lead_team, l.lead_team)
 MERGE (l)-[:LEAD_FOR]->(f)
 
 // Contacts are written in steps, each an UNWIND over distinct rows: the
@@ -314,13 +316,13 @@ ORDER BY family_id
 // name: select_lead_periods
 MATCH (l:LeadPeriod)
 RETURN l.family_id AS family_id, toString(l.lead_from) AS lead_from,
-       toString(l.lead_to) AS lead_to
+       toString(l.lead_to) AS lead_to, l.lead_worker AS lead_worker, l.lead_team AS lead_team
 ORDER BY family_id, lead_from
 
 // name: select_lead_periods_of_family
 MATCH (l:LeadPeriod {family_id: $family_id})
 RETURN l.family_id AS family_id, toString(l.lead_from) AS lead_from,
-       toString(l.lead_to) AS lead_to
+       toString(l.lead_to) AS lead_to, l.lead_worker AS lead_worker, l.lead_team AS lead_team
 ORDER BY lead_from
 
 // name: select_agencies

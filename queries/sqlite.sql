@@ -42,10 +42,12 @@ CREATE TABLE IF NOT EXISTS people (
     sex         TEXT
 );
 CREATE INDEX IF NOT EXISTS people_family ON people (family_id);
+-- lead_worker and lead_team are written as ALTER TABLE ADD COLUMN writes them into an
+-- older store (add_lead_names_script), so that a new and an upgraded file hold one DDL.
 CREATE TABLE IF NOT EXISTS lead_periods (
     family_id TEXT NOT NULL,
     lead_from TEXT NOT NULL,
-    lead_to   TEXT,
+    lead_to   TEXT, lead_worker TEXT, lead_team TEXT,
     PRIMARY KEY (family_id, lead_from)
 );
 CREATE TABLE IF NOT EXISTS agencies (
@@ -108,6 +110,15 @@ CREATE TABLE IF NOT EXISTS results_meta (
 
 -- name: table_names
 SELECT name FROM sqlite_master WHERE type = 'table';
+
+-- name: lead_period_columns
+SELECT name FROM pragma_table_info('lead_periods');
+
+-- name: add_lead_names_script
+-- Added within schema version 2, to a store made before lead periods named their
+-- worker and team (run statement by statement inside one transaction).
+ALTER TABLE lead_periods ADD COLUMN lead_worker TEXT;
+ALTER TABLE lead_periods ADD COLUMN lead_team TEXT;
 
 -- name: migrate_1_to_2_before_script
 -- Schema version 1 to 2, step one (then schema_script makes the new tables):
@@ -177,8 +188,13 @@ INSERT INTO families (family_id, area) VALUES (:family_id, :area)
 ON CONFLICT (family_id) DO UPDATE SET area = coalesce(excluded.area, families.area);
 
 -- name: upsert_lead_period
-INSERT INTO lead_periods (family_id, lead_from, lead_to) VALUES (:family_id, :lead_from, :lead_to)
-ON CONFLICT (family_id, lead_from) DO UPDATE SET lead_to = excluded.lead_to;
+-- An empty worker or team keeps the stored one (a file without those columns erases nothing).
+INSERT INTO lead_periods (family_id, lead_from, lead_to, lead_worker, lead_team)
+VALUES (:family_id, :lead_from, :lead_to, :lead_worker, :lead_team)
+ON CONFLICT (family_id, lead_from) DO UPDATE SET
+    lead_to = excluded.lead_to,
+    lead_worker = coalesce(excluded.lead_worker, lead_periods.lead_worker),
+    lead_team = coalesce(excluded.lead_team, lead_periods.lead_team);
 
 -- name: add_families_from_contacts
 INSERT OR IGNORE INTO families (family_id, area)
@@ -293,11 +309,11 @@ ORDER BY person_id;
 SELECT family_id, area FROM families ORDER BY family_id;
 
 -- name: select_lead_periods
-SELECT family_id, lead_from, lead_to FROM lead_periods
+SELECT family_id, lead_from, lead_to, lead_worker, lead_team FROM lead_periods
 ORDER BY family_id, lead_from;
 
 -- name: select_lead_periods_of_family
-SELECT family_id, lead_from, lead_to FROM lead_periods
+SELECT family_id, lead_from, lead_to, lead_worker, lead_team FROM lead_periods
 WHERE family_id = :family_id
 ORDER BY lead_from;
 

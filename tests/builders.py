@@ -47,8 +47,14 @@ def contacts_frame(rows: list[tuple], family_id: str | None = None) -> pd.DataFr
 
 
 def lead_periods_frame(rows: list[tuple]) -> pd.DataFrame:
-    """``(family_id, lead_from, lead_to_or_None)`` tuples to a lead-periods frame."""
-    frame = pd.DataFrame(rows, columns=["family_id", "lead_from", "lead_to"])
+    """``(family_id, lead_from, lead_to_or_None[, lead_worker, lead_team])`` tuples to a frame.
+
+    Rows without a worker and team leave them None.
+    """
+    rows = [tuple(row) + (None,) * (5 - len(row)) for row in rows]
+    frame = pd.DataFrame(
+        rows, columns=["family_id", "lead_from", "lead_to", "lead_worker", "lead_team"]
+    ).astype({"lead_worker": object, "lead_team": object})
     frame["lead_from"] = pd.to_datetime(frame["lead_from"]).astype("datetime64[ns]")
     frame["lead_to"] = pd.to_datetime(frame["lead_to"]).astype("datetime64[ns]")
     return frame

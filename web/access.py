@@ -44,6 +44,8 @@ ROUTES: dict[str, frozenset[str]] = {
     "interventions.interventions": frozenset({"population"}),
     "outcomes.outcomes": frozenset({"population"}),
     "loads.loads": frozenset({"loads"}),
+    "triage.triage": frozenset({"operations"}),
+    "caseloads.caseloads": frozenset({"operations"}),
     "auth.sign_out": frozenset({"account"}),
     "auth.account": frozenset({"account"}),
     "admin.users": frozenset({"admin"}),

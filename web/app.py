@@ -89,7 +89,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.extensions["journey"] = ServiceData(store, taxonomy, closer=closer)
 
     from web import maps_view
-    from web.views import families, interventions, loads, outcomes, overview, pathways
+    from web.views import (
+        caseloads, families, interventions, loads, outcomes, overview, pathways, triage,
+    )
 
     for blueprint in (
         overview.blueprint,
@@ -98,6 +100,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         interventions.blueprint,
         outcomes.blueprint,
         loads.blueprint,
+        triage.blueprint,
+        caseloads.blueprint,
         maps_view.blueprint,
     ):
         app.register_blueprint(blueprint)

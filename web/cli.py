@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 import web.cli_loads as cli_loads
+import web.cli_operations as cli_operations
 import web.cli_serve as cli_serve
 import web.cli_users as cli_users
 from journey.errors import ParameterError
@@ -393,6 +394,8 @@ import web.cli_outcomes  # noqa: E402, F401  (defines `journey outcomes`)
 cli.add_command(cli_users.users)  # `journey users ...`
 cli_loads.register(cli, store_option=store_option, handles_errors=handles_errors,
                    open_store=_open_store)  # fmt: skip
+cli_operations.register(cli, store_option=store_option, handles_errors=handles_errors,
+                        open_store=_open_store)  # fmt: skip
 
 
 def main() -> None:

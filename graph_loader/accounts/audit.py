@@ -30,6 +30,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "user-caseload": "the user's name",
     "audit-export": "the filters of the downloaded audit log",
     "access-denied": "the route refused",
+    "flag-file": "the agency, the file's day and the file's name (never its people)",
 }
 
 

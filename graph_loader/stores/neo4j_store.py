@@ -154,7 +154,8 @@ class Neo4jStore(Neo4jConnection):
         return self._write("merge_families", _records(frame, FAMILIES.columns))
 
     def write_lead_periods(self, periods: pd.DataFrame) -> int:
-        """Merge lead-professional periods on (family, lead_from)."""
+        """Merge lead-professional periods on (family, lead_from); empty names keep stored ones."""
+        periods = periods.reindex(columns=LEAD_PERIODS.columns)
         frame = periods.assign(
             lead_from=_python_times(periods["lead_from"]), lead_to=_python_times(periods["lead_to"])
         )
@@ -356,7 +357,8 @@ class Neo4jStore(Neo4jConnection):
         else:
             frame = self._run("select_lead_periods_of_family", family_id=family_id)
         frame = frame.reindex(columns=LEAD_PERIODS.columns)
-        frame["family_id"] = frame["family_id"].astype(object)
+        for column in ("family_id", "lead_worker", "lead_team"):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
         for column in ("lead_from", "lead_to"):
             frame[column] = _parse_times(frame[column])
         return frame

@@ -184,8 +184,8 @@ class SQLiteStore:
         return len(frame)
 
     def write_lead_periods(self, periods: pd.DataFrame) -> int:
-        """Upsert lead-professional periods (family_id, lead_from, lead_to)."""
-        frame = periods[LEAD_PERIODS.columns].copy()
+        """Upsert lead-professional periods; an empty worker or team keeps the stored one."""
+        frame = periods.reindex(columns=LEAD_PERIODS.columns)
         frame["lead_from"] = _time_text(frame["lead_from"])
         frame["lead_to"] = _time_text(frame["lead_to"])
         self._write("upsert_lead_period", _records(frame, LEAD_PERIODS.columns))
@@ -367,13 +367,14 @@ class SQLiteStore:
         return frame if not frame.empty else pd.DataFrame(columns=["family_id", "area"])
 
     def lead_periods(self, family_id: str | None = None) -> pd.DataFrame:
-        """Lead-professional periods, all or of one family (lead_to NaT while open)."""
+        """Lead-professional periods, all or of one family (lead_to NaT while open, names None)."""
         if family_id is None:
             frame = self._frame("select_lead_periods")
         else:
             frame = self._frame("select_lead_periods_of_family", {"family_id": family_id})
         if frame.empty:
-            frame = pd.DataFrame(columns=["family_id", "lead_from", "lead_to"])
+            frame = pd.DataFrame(columns=LEAD_PERIODS.columns)
+        frame = frame.astype({"lead_worker": object, "lead_team": object})
         frame["lead_from"] = _parse_time_text(frame["lead_from"])
         frame["lead_to"] = _parse_time_text(frame["lead_to"])
         return frame

@@ -144,6 +144,27 @@ def _migrate(connection: sqlite3.Connection, found: int) -> None:
         raise
 
 
+def _add_lead_period_columns(connection: sqlite3.Connection) -> None:
+    """Add lead_worker and lead_team to a store made before them (in one transaction)."""
+
+    def missing() -> bool:
+        found = {row[0] for row in connection.execute(statement("lead_period_columns"))}
+        return "lead_worker" not in found
+
+    if not missing():
+        return
+    connection.execute(statement("begin_immediate"))
+    try:
+        if missing():  # another process may have added them while this one waited
+            for text in _statements(statement("add_lead_names_script")):
+                connection.execute(text)
+        connection.execute(statement("commit"))
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute(statement("rollback"))
+        raise
+
+
 def ensure_schema(connection: sqlite3.Connection, path: Path) -> None:
     """Check the file is a journey store of this schema version, then add any missing table.
 
@@ -172,6 +193,7 @@ def ensure_schema(connection: sqlite3.Connection, path: Path) -> None:
             )
     # Every statement is IF NOT EXISTS: this also adds tables new within the version.
     connection.executescript(statement("schema_script"))
+    _add_lead_period_columns(connection)
     if "meta" not in tables:
         connection.execute(
             statement("set_meta"), {"key": "schema_version", "value": str(SCHEMA_VERSION)}

@@ -53,6 +53,7 @@ from journey.synthetic.households import (
     people_frame,
 )
 from journey.synthetic.story import NEEDS, WARDS, Steps, check_taxonomy
+from journey.synthetic.workers import assign_workers
 from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = ["Population", "generate", "write_population", "WARDS", "NEEDS"]
@@ -67,7 +68,8 @@ class Population:
     ``people`` has ``birth_month`` as ``YYYY-MM`` text; ``families`` has one row
     per lead-professional period (``lead_from``, ``lead_to`` as ``datetime64[ns]``
     dates; ``NaT`` when the family has no period, or ``lead_to`` when it is
-    still open). Every contact falls in ``[start, end)``.
+    still open) and its ``lead_worker`` and ``lead_team`` (see
+    :mod:`journey.synthetic.workers`). Every contact falls in ``[start, end)``.
     """
 
     contacts: pd.DataFrame
@@ -145,7 +147,7 @@ def generate(
     return Population(
         contacts=contacts_frame(rng, steps, taxonomy, placed, homes, first),
         people=people_frame(rng, homes),
-        families=families_frame(homes, area, leads, span, first),
+        families=assign_workers(families_frame(homes, area, leads, span, first), list(WARDS)),
         start=first,
         end=end,
     )

@@ -80,7 +80,8 @@ def test_columns_and_types(population):
     assert list(population.contacts.columns) == CONTACT_INPUT_COLUMNS
     assert list(population.people.columns) == ["person_id", "family_id", "role", "birth_month",
                                                "sex"]
-    assert list(population.families.columns) == ["family_id", "area", "lead_from", "lead_to"]
+    assert list(population.families.columns) == ["family_id", "area", "lead_from", "lead_to",
+                                                 "lead_worker", "lead_team"]
     assert population.contacts["occurred_at"].dtype == "datetime64[ns]"
     assert population.families["lead_from"].dtype == "datetime64[ns]"
 
@@ -363,4 +364,26 @@ def test_write_population_creates_the_folder_and_the_three_files(tmp_path, popul
     families_text = paths["families"].read_text()
     assert re.search(r"^F\d{6},[^,]+,\d{4}-\d{2}-\d{2},", families_text, re.MULTILINE) or (
         small.families["lead_from"].isna().all())
-    assert re.search(r"^F\d{6},[^,]+,,$", families_text, re.MULTILINE)
+    assert re.search(r"^F\d{6},[^,]+,,,,$", families_text, re.MULTILINE)
+
+
+# --- lead professionals -------------------------------------------------------------------
+
+
+def test_every_period_names_a_worker_in_one_team_holding_at_most_ten(population):
+    periods = population.families[population.families["lead_from"].notna()]
+    assert periods["lead_worker"].notna().all() and periods["lead_team"].notna().all()
+    assert (periods.groupby("lead_worker")["lead_team"].nunique() == 1).all()
+    assert (periods["lead_to"] - periods["lead_from"]).dt.days.max() <= 540  # 18 months
+    busiest = 0
+    for day in pd.date_range(population.start, population.end, freq="7D"):
+        open_now = periods[(periods["lead_from"] <= day)
+                           & (periods["lead_to"].isna() | (periods["lead_to"] >= day))]
+        held = open_now.groupby("lead_worker").size()
+        busiest = max(busiest, int(held.max()) if len(held) else 0)
+    assert 6 <= busiest <= 10  # caseloads fill to a worker's capacity, never past ten
+
+
+def test_workers_come_through_the_csv_and_validation(loaded):
+    periods = loaded["periods"]
+    assert periods["lead_worker"].notna().all() and periods["lead_team"].notna().all()

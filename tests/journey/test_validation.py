@@ -144,6 +144,23 @@ def test_family_rules_and_lead_periods():
     assert checked.rejects["rule"].tolist() == ["F103", "F104"]
     assert checked.valid["family_id"].tolist() == ["F1", "F4"]
     assert len(periods) == 2 and periods["lead_to"].isna().sum() == 1
+    assert periods["lead_worker"].isna().all()  # optional: a file without the column loads
+
+
+def test_lead_worker_and_team_are_read_trimmed_and_limited():
+    frame = pd.DataFrame(
+        [
+            ("F1", "2020-01-01", " Sam Key ", "North"),
+            ("F2", "2020-01-01", "", ""),
+            ("F3", "2020-01-01", "x" * 501, "North"),
+        ],
+        columns=["family_id", "lead_from", "lead_worker", "lead_team"],
+    )
+    frame["line"] = range(2, 5)
+    checked, periods = validate_families(frame, source="families.csv")
+    assert checked.rejects["rule"].tolist() == ["F106"]
+    assert periods[["lead_worker", "lead_team"]].values.tolist() == [
+        ["Sam Key", "North"], [None, None]]
 
 
 cells = st.one_of(

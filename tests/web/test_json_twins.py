@@ -44,6 +44,14 @@ EXAMPLES = {
     "/interventions.json": ["/interventions.json"],
     "/loads.json": ["/loads.json"],
     "/outcomes.json": ["/outcomes.json"],
+    "/caseloads.json": [
+        "/caseloads.json?as_of=2024-01-01",  # F002's open period: 730 days, over 18 months
+        "/caseloads.json?worker=unnamed",
+    ],
+    "/triage.json": [
+        "/triage.json?since=2021-01-01&types=incident,domestic_incident",  # F001's and F004's
+        "/triage.json?since=2021-01-01&until=2021-02-01&types=incident",
+    ],
 }
 ERRORS = ["/families/F999.json", "/families.json?page=0", "/no/such/page.json"]
 

@@ -216,3 +216,15 @@ def test_some_columns_read_from_the_table_equal_those_from_the_snapshot(fresh_st
     pd.testing.assert_frame_equal(
         fresh_store._table_contacts(wanted), fresh_store.contacts(columns=wanted)
     )
+
+
+def test_a_store_made_before_lead_names_gains_them_and_keeps_its_periods(reference_v2):
+    from tests.graph_loader.stores.test_store_contract import NAMED_PERIODS
+
+    db = sqlite3.connect(reference_v2)
+    assert "lead_worker" not in {row[1] for row in db.execute("PRAGMA table_info(lead_periods)")}
+    db.close()
+    with SQLiteStore(reference_v2) as store:
+        assert store.lead_periods()["lead_worker"].isna().all()
+        store.write_lead_periods(NAMED_PERIODS)
+        assert store.lead_periods("F1")["lead_team"].tolist() == ["North team"]

@@ -47,6 +47,10 @@ PEOPLE = people_frame(
 )
 FAMILIES = pd.DataFrame({"family_id": ["F1", "F2"], "area": ["Ward A", "Ward B"]})
 PERIODS = lead_periods_frame([("F1", "2021-04-01", None), ("F2", "2020-01-01", "2020-06-30")])
+#: The same periods, the open one naming its lead professional and team.
+NAMED_PERIODS = lead_periods_frame(
+    [("F1", "2021-04-01", None, "Sam Key", "North team"), ("F2", "2020-01-01", "2020-06-30")]
+)
 
 
 def fill(store: Store) -> None:
@@ -128,6 +132,24 @@ def test_people_families_periods_agencies(store):
     assert agencies.loc["Police", "contacts"] == 2
     assert agencies.loc["Children's Social Care", "sector"] == "social care"
     assert store.date_range() == (datetime(2020, 12, 1), datetime(2021, 3, 4))
+
+
+def test_lead_worker_and_team_round_trip_and_are_optional(store):
+    fill(store)
+    store.write_lead_periods(NAMED_PERIODS)
+    periods = store.lead_periods().set_index("family_id")
+    assert periods.loc["F1", "lead_worker"] == "Sam Key"
+    assert periods.loc["F1", "lead_team"] == "North team"
+    assert periods.loc["F2", "lead_worker"] is None and periods.loc["F2", "lead_team"] is None
+
+
+def test_a_period_reloaded_without_names_keeps_them(store):
+    fill(store)
+    store.write_lead_periods(NAMED_PERIODS)
+    unnamed = NAMED_PERIODS[["family_id", "lead_from", "lead_to"]]
+    store.write_lead_periods(unnamed.assign(lead_to=pd.Timestamp("2021-09-30")))
+    got = store.lead_periods("F1").iloc[0]
+    assert got["lead_worker"] == "Sam Key" and got["lead_to"] == pd.Timestamp("2021-09-30")
 
 
 def test_families_named_only_by_contacts_appear(store):
