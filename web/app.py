@@ -89,7 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.extensions["journey"] = ServiceData(store, taxonomy, closer=closer)
 
     from web import maps_view
-    from web.views import families, interventions, loads, overview, pathways
+    from web.views import exports, families, interventions, loads, overview, pathways
 
     for blueprint in (
         overview.blueprint,
@@ -98,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         interventions.blueprint,
         loads.blueprint,
         maps_view.blueprint,
+        exports.blueprint,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

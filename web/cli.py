@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 
+import web.cli_export as cli_export
 import web.cli_loads as cli_loads
 import web.cli_serve as cli_serve
 import web.cli_users as cli_users
@@ -390,6 +391,7 @@ def demo(
 import web.cli_load  # noqa: E402, F401  (defines `journey load` on this group)
 
 cli.add_command(cli_users.users)  # `journey users ...`
+cli.add_command(cli_export.export)  # `journey export ...`
 cli_loads.register(cli, store_option=store_option, handles_errors=handles_errors,
                    open_store=_open_store)  # fmt: skip
 
