@@ -16,6 +16,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
+from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
 import pandas as pd
@@ -117,6 +119,13 @@ def _clean(graph: nx.DiGraph) -> nx.DiGraph:
     return out
 
 
+def _with_description(gexf: bytes, model: FamilyExport | PathwaysExport) -> bytes:
+    """GEXF keeps no graph attributes: its ``<meta>`` gets the title block as ``<description>``."""
+    text = xml_escape(" | ".join(title_lines(model)))
+    return re.sub(rb"(<meta[^>]*>)", lambda m: m.group(1) + f"<description>{text}</description>"
+                  .encode(), gexf, count=1)  # fmt: skip
+
+
 def graph_bytes(model: FamilyExport | PathwaysExport, fmt: str) -> bytes:
     """The model's graph as ``graphml``, ``gexf`` or ``json`` (node-link, with the contacts)."""
     graph = family_graph(model) if isinstance(model, FamilyExport) else pathways_graph(model)
@@ -132,6 +141,7 @@ def graph_bytes(model: FamilyExport | PathwaysExport, fmt: str) -> bytes:
         nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
     elif fmt == "gexf":
         nx.write_gexf(graph, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
+        return _with_description(buffer.getvalue(), model)
     else:
         raise ValueError(f"not a graph format: {fmt}")
     return buffer.getvalue()

@@ -16,10 +16,15 @@ __all__ = ["table", "csv_bytes"]
 
 
 def table(model: FamilyExport | PathwaysExport) -> pd.DataFrame:
-    """The table behind the export: a family's contacts, or the cohort's transitions."""
+    """The table behind the export: a family's contacts, or the cohort's transitions.
+
+    Its first column names the journey (the model's label) or the cohort, so
+    tables of several exports can be put together.
+    """
     if isinstance(model, FamilyExport):
-        return model.contacts
+        return model.contacts.assign(journey=model.label)[["journey", *model.contacts.columns]]
     flows = model.flows.copy()
+    flows.insert(0, "cohort", model.parameters.get("cohort", ""))
     flows["from_sector"] = flows["from_agency"].map(lambda a: model.sectors.get(a, "other"))
     flows["to_sector"] = flows["to_agency"].map(lambda a: model.sectors.get(a, "other"))
     return flows
