@@ -28,7 +28,7 @@ from web.contexts.exports import (
 from web.contexts.interventions import parse_cohort
 from web.contexts.pathways import parse_pathway_query
 from web.data import service_data
-from web.params import choice_param, flag_param
+from web.params import flag_param
 from web.privacy import family_pseudonym, viewer
 
 __all__ = ["blueprint"]
@@ -71,11 +71,9 @@ def family_export(family_id: str, fmt: str) -> Response:
     return _download(render(model, fmt, taxonomy=service_data().taxonomy), fmt, stem)
 
 
-@blueprint.get("/pathways/export", defaults={"fmt": None})
 @blueprint.get(f"/pathways/export.<{_FORMATS}:fmt>")
-def pathways_export(fmt: str | None) -> Response:
-    """A cohort's pathways in ``fmt`` (or the ``format`` the menu's form chose)."""
-    fmt = fmt or choice_param(request.args, "format", FORMATS, default="html")
+def pathways_export(fmt: str) -> Response:
+    """A cohort's pathways in ``fmt`` (``cohort``, ``min`` as on the page; ``collapse``)."""
     pathway_query = parse_pathway_query(request.args)
     collapse = bool(flag_param(request.args, "collapse"))
     model = pathways_model(service_data(), pathway_query, collapse_repeats=collapse,
