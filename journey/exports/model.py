@@ -103,6 +103,7 @@ class PathwaysExport:
     parameters: dict[str, object]
     generated: date
     suppressed: int = 0
+    suppression: str = ""  # the rule, in words (applied only when de-identified)
     title: str = "Pathways between agencies"
     sectors: dict[str, str] = field(default_factory=dict)
 
@@ -369,11 +370,10 @@ def pathways_export(
     flows = flows.assign(median_days=flows["median_days"].astype(float).fillna(np.nan))
     parameters = {"cohort": cohort, "min_transitions": int(min_transitions),
                   "collapse_repeats": bool(collapse_repeats)}  # fmt: skip
-    if not identified:
-        parameters["suppression"] = rule.describe()
     return PathwaysExport(
         label=cohort_label or cohort, identified=identified,
         flows=flows.reset_index(drop=True), ends=ends.reset_index(drop=True),
         parameters=parameters, generated=generated or date.today(), suppressed=suppressed,
+        suppression=rule.describe(),
         sectors=_sectors(flows, ends, taxonomy or default_taxonomy()),
     )  # fmt: skip

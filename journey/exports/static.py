@@ -129,6 +129,10 @@ def _aggregate(axes, contacts: pd.DataFrame, lane_y: dict) -> tuple[list, str]:
                       markeredgecolor=_INK, markersize=math.sqrt(20 + 380 * f) / 1.6,
                       label=_contacts_in(max(1, round(largest * f * f)), unit))
                for f in (0.25, 1.0)]  # fmt: skip
+    peak = contacts[contacts["peak"]]
+    if len(peak):
+        axes.axvspan(peak["day"].min() - 0.5, peak["day"].max() + 0.5, color="#FFE9A8", zorder=0)
+        handles.append(Patch(facecolor="#FFE9A8", label="Busiest window (peak)"))
     return handles, f"Aggregated: one marker per agency and {unit}, sized by its contacts."
 
 

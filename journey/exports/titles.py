@@ -32,7 +32,7 @@ def title_lines(model: FamilyExport | PathwaysExport) -> list[str]:
     if model.identified:
         privacy = "Identified: holds ids, dates and the counts of few families"
     elif isinstance(model, PathwaysExport):
-        privacy = PATHWAYS_NOTE.format(rule=model.parameters.get("suppression", ""))
+        privacy = PATHWAYS_NOTE.format(rule=model.suppression)
     else:
         privacy = DEIDENTIFIED_NOTE
     return [
