@@ -84,11 +84,14 @@ def export() -> None:
 @export.command("family")
 @click.argument("family_id")
 @_format_option
+@click.option("--map", "family_map", type=click.Choice(["swimlane", "network"]),
+              default="swimlane", show_default=True,
+              help="For html: the journey as swimlanes, or the members and agencies network.")
 @_out
 @_identified
 @store_option()
 @handles_errors
-def family(family_id: str, fmt: str, out_path: str | None, identified: bool,
+def family(family_id: str, fmt: str, family_map: str, out_path: str | None, identified: bool,
            store_url: str | None) -> None:  # fmt: skip
     """Export one family's journey (swimlane map, members and agencies graph, contacts table).
 
@@ -106,7 +109,8 @@ def family(family_id: str, fmt: str, out_path: str | None, identified: bool,
     finally:
         store.close()
     stem = f"family-{family_id}" if identified else "family"
-    _write(Path(out_path or f"{stem}.{fmt}"), render(model, fmt))
+    stem += "-network" if family_map == "network" and fmt == "html" else ""
+    _write(Path(out_path or f"{stem}.{fmt}"), render(model, fmt, family_map=family_map))
     _audit(store_url, f"{fmt} of {family_id}" + (" (identified)" if identified else ""))
 
 

@@ -24,7 +24,7 @@ from journey.exports.titles import title_lines
 from journey.journeys import MAX_DETAILED_CONTACTS
 from journey.taxonomy import Taxonomy
 
-__all__ = ["family_html", "pathways_html", "STAND_IN_ORIGIN"]
+__all__ = ["family_html", "family_network_html", "pathways_html", "STAND_IN_ORIGIN"]
 
 #: Day 0 of a de-identified map's stand-in calendar (a Monday).
 STAND_IN_ORIGIN = pd.Timestamp("2000-01-03")
@@ -70,6 +70,20 @@ def family_html(model: FamilyExport, *, taxonomy: Taxonomy | None = None) -> byt
         assets="inline", title=model.description, taxonomy=taxonomy, show_legend=True,
         relative_days=not model.identified,
     )  # fmt: skip
+    return _with_title_block(journey_map.html, model).encode("utf-8")
+
+
+def family_network_html(model: FamilyExport, *, taxonomy: Taxonomy | None = None) -> bytes:
+    """The family's members and the agencies they met, as one offline HTML file."""
+    from journey.maps import network_map
+
+    rows = map_contacts(model)
+    members = model.members
+    people = pd.DataFrame({"person_id": members["member"], "family_id": model.label,
+                           "role": ""})  # the member's label already says the role
+    title = f"Family members and agencies: {model.label}"
+    journey_map = network_map(rows, people=people, assets="inline", title=title,
+                              taxonomy=taxonomy, show_legend=True)  # fmt: skip
     return _with_title_block(journey_map.html, model).encode("utf-8")
 
 

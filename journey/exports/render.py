@@ -6,7 +6,7 @@ from journey.errors import ParameterError
 from journey.exports.model import FamilyExport, PathwaysExport
 from journey.taxonomy import Taxonomy
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "render", "check_format"]
+__all__ = ["FORMATS", "FAMILY_MAPS", "MEDIA_TYPES", "render", "check_format"]
 
 #: Every export format and what it is for, in the order menus list them.
 FORMATS: dict[str, str] = {
@@ -44,18 +44,35 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
+#: A family's two maps: its journey as swimlanes, and its members with the agencies they met.
+FAMILY_MAPS = ("swimlane", "network")
+
+
 def render(
-    model: FamilyExport | PathwaysExport, fmt: str, *, taxonomy: Taxonomy | None = None
+    model: FamilyExport | PathwaysExport,
+    fmt: str,
+    *,
+    taxonomy: Taxonomy | None = None,
+    family_map: str = "swimlane",
 ) -> bytes:
     """The export of ``model`` in ``fmt`` (one of :data:`FORMATS`), as the file's bytes.
+
+    ``family_map="network"`` makes a family's ``html`` its members-and-agencies
+    map (the graph formats always hold that network; the pictures are swimlanes).
 
     Raises
     ------
     ParameterError
-        For a format that is not one of :data:`FORMATS`.
+        For a format that is not one of :data:`FORMATS`, or an unknown map.
     """
     check_format(fmt)
+    if family_map not in FAMILY_MAPS:
+        raise ParameterError(f"Unknown map {family_map!r}: use one of {', '.join(FAMILY_MAPS)}.")
     family = isinstance(model, FamilyExport)
+    if family and fmt == "html" and family_map == "network":
+        from journey.exports.offline import family_network_html
+
+        return family_network_html(model, taxonomy=taxonomy)
     if fmt in ("graphml", "gexf", "json"):
         from journey.exports.graphs import graph_bytes
 

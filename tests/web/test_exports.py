@@ -46,7 +46,9 @@ def _menu_links(client, path: str) -> list[str]:
 def test_every_link_of_the_family_menu_downloads_a_de_identified_file(designer, app):
     family = pseudonym_of(app, "F001")
     links = _menu_links(designer, f"/families/{family}")
-    assert links == [f"/families/{family}/export.{fmt}" for fmt in FORMATS]  # no identified ones
+    expected = [f"/families/{family}/export.{fmt}" for fmt in FORMATS]  # no identified ones
+    expected.insert(1, f"/families/{family}/export.html?map=network")
+    assert links == expected
     for link in links:
         response = designer.get(link)
         assert response.status_code == 200, link
@@ -61,7 +63,9 @@ def test_every_link_of_the_family_menu_downloads_a_de_identified_file(designer, 
         text = body.decode("utf-8")
         found = [s for s in F001_SECRETS if re.search(rf"\b{re.escape(s)}\b", text)]
         assert found == [], (link, found)
-    assert sorted(_events(app)) == sorted(("designer", f"{fmt} of F001") for fmt in FORMATS)
+    assert sorted(_events(app)) == sorted(
+        [("designer", f"{fmt} of F001") for fmt in FORMATS] + [("designer", "html of F001")]
+    )
 
 
 def test_the_family_graph_holds_its_members_as_roles(designer, app):

@@ -18,6 +18,7 @@ from journey.access import sees_identified
 from journey.csv_export import csv_filename, excel_csv_bytes
 from journey.disclosure import RULES
 from journey.exports import FORMATS, MEDIA_TYPES, render
+from journey.exports.render import FAMILY_MAPS
 from web.contexts.exports import (
     INTERVENTION_TABLES,
     ExportQuery,
@@ -28,7 +29,7 @@ from web.contexts.exports import (
 from web.contexts.interventions import parse_cohort
 from web.contexts.pathways import parse_pathway_query
 from web.data import service_data
-from web.params import flag_param
+from web.params import choice_param, flag_param
 from web.privacy import family_pseudonym, viewer
 
 __all__ = ["blueprint"]
@@ -68,7 +69,10 @@ def family_export(family_id: str, fmt: str) -> Response:
     model = family_model(service_data(), family_id, label=label, query=query,
                          max_contacts=current_app.config["MAX_MAP_CONTACTS"])  # fmt: skip
     stem = f"family-{label}" if query.identified else f"family-{family_pseudonym(family_id)}"
-    return _download(render(model, fmt, taxonomy=service_data().taxonomy), fmt, stem)
+    family_map = choice_param(request.args, "map", FAMILY_MAPS, default="swimlane")
+    stem += "-network" if family_map == "network" and fmt == "html" else ""
+    content = render(model, fmt, taxonomy=service_data().taxonomy, family_map=family_map)
+    return _download(content, fmt, stem)
 
 
 @blueprint.get(f"/pathways/export.<{_FORMATS}:fmt>")

@@ -131,7 +131,9 @@ def test_pathways_read_back_in_every_machine_format():
         "Police", "School", "police"]  # fmt: skip
 
 
-def test_an_unknown_format_lists_the_formats():
+def test_an_unknown_format_or_map_lists_the_choices(model):
     with pytest.raises(ParameterError, match="use one of html, png, svg, pdf, graphml"):
         check_format("xlsx")
+    with pytest.raises(ParameterError, match="use one of swimlane, network"):
+        render(model, "html", family_map="tree")
     assert list(FORMATS)[:4] == ["html", "png", "svg", "pdf"]

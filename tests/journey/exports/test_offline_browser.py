@@ -53,6 +53,20 @@ def test_the_family_html_opens_offline_and_renders_every_node(browser, tmp_path)
         context.close()
 
 
+def test_the_family_network_html_opens_offline(browser, tmp_path):
+    path = tmp_path / "network.html"
+    model = family_export(CONTACTS, PEOPLE, label="Journey 1")
+    path.write_bytes(render(model, "html", family_map="network"))
+    context, page, log, refused = _open(browser, path)
+    try:
+        labels = page.evaluate("window.nodes.get().map(n => n.label)")
+        assert len(labels) == 2 + 3  # the two members and the three agencies
+        assert any("Mother" in label for label in labels)
+        assert log.errors == [] and refused == []
+    finally:
+        context.close()
+
+
 def test_the_pathways_html_opens_offline(browser, tmp_path):
     path = tmp_path / "pathways.html"
     path.write_bytes(render(pathways_export(FLOWS, ENDS, identified=True), "html"))

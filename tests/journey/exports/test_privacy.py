@@ -48,6 +48,13 @@ def test_a_de_identified_family_export_holds_no_identifier(fmt):
     assert "Journey 1" in text or fmt == "pdf"  # the pdf's text is in subset glyphs
 
 
+def test_the_network_map_holds_no_identifier():
+    model = family_export(CONTACTS, PEOPLE, label="Journey 1")
+    text = _text(render(model, "html", family_map="network"), "html")
+    assert [secret for secret in SECRETS if secret in text] == []
+    assert "Family members and agencies: Journey 1" in text and "Mother" in text
+
+
 @pytest.mark.parametrize("fmt", ["csv", "json", "graphml", "html"])
 def test_the_same_export_identified_shows_them(fmt):
     """The scan is not vacuous: with identified=True the ids and dates are there."""
