@@ -80,7 +80,7 @@ def family_network_html(model: FamilyExport, *, taxonomy: Taxonomy | None = None
     rows = map_contacts(model)
     members = model.members
     people = pd.DataFrame({"person_id": members["member"], "family_id": model.label,
-                           "role": ""})  # the member's label already says the role
+                           "role": " "})  # blank: the member's label already says the role
     title = f"Family members and agencies: {model.label}"
     journey_map = network_map(rows, people=people, assets="inline", title=title,
                               taxonomy=taxonomy, show_legend=True)  # fmt: skip
