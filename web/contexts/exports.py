@@ -15,11 +15,8 @@ import pandas as pd
 from journey.disclosure import SuppressionRule, suppress
 from journey.exports import FamilyExport, PathwaysExport, family_export, pathways_export
 from journey.exports.sources import cohort_name
-from web.contexts.family import (
-    _parameters,
-    family_analysis,
-    family_rows,
-)
+from journey.parameters import AnalysisParameters
+from web.contexts.family import family_analysis, family_rows
 from web.contexts.interventions import BROKER_COLUMNS, EARLY_COLUMNS, RANKING_COLUMNS
 from web.contexts.pathways import COHORTS, PathwayQuery, default_min_transitions
 from web.data import ServiceData
@@ -57,8 +54,10 @@ def family_model(
     rows = family_rows(data, family_id)
     peak: list[str] = []
     unco: list[str] = []
+    window_days = AnalysisParameters().window_days
     if not rows.contacts.empty:
         analysis = family_analysis(data, rows)
+        window_days = analysis.parameters.window_days
         families = analysis.high_contact.families
         if len(families):
             peak = [str(i) for i in families.iloc[0].get("peak_contact_ids", ()) or ()]
@@ -67,7 +66,7 @@ def family_model(
     return family_export(
         rows.contacts, rows.people, label=label, identified=query.identified,
         peak_contact_ids=peak, uncoordinated_contact_ids=unco,
-        parameters={"window_days": _parameters(data).window_days}, max_contacts=max_contacts,
+        parameters={"window_days": window_days}, max_contacts=max_contacts,
     )  # fmt: skip
 
 

@@ -54,6 +54,7 @@ def test_pdf_is_one_page(family):
     pdf = render(family, "pdf")
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
     assert len(re.findall(rb"/Type /Page\b", pdf)) == 1
+    assert re.search(rb"/MediaBox \[ 0 0 841\.68 595\.44 \]", pdf)  # A4 landscape, in points
 
 
 def _large_journey(contacts: int) -> pd.DataFrame:
