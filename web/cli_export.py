@@ -11,7 +11,6 @@ the store's audit log, with the operating-system user who ran it.
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 import click
@@ -52,10 +51,9 @@ def _open(store_url: str | None):
 
 
 def _audit(store_url: str | None, subject: str) -> None:
-    from web.cli_users import _accounts
+    from web.cli_users import record_export
 
-    with _accounts(store_url) as (_, audit):
-        audit.record("export", actor=f"cli:{getpass.getuser()}", subject=subject, address="local")
+    record_export(store_url, subject)
 
 
 def _write(path: Path, content: bytes) -> None:
