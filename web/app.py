@@ -90,7 +90,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from web import maps_view
     from web.views import (
-        caseloads, families, interventions, loads, outcomes, overview, pathways, triage,
+        caseloads, exports, families, interventions, loads, outcomes, overview, pathways,
+        triage,
     )
 
     for blueprint in (
@@ -103,6 +104,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         triage.blueprint,
         caseloads.blueprint,
         maps_view.blueprint,
+        exports.blueprint,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

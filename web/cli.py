@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 
+import web.cli_export as cli_export
 import web.cli_loads as cli_loads
 import web.cli_operations as cli_operations
 import web.cli_serve as cli_serve
@@ -392,6 +393,7 @@ import web.cli_load  # noqa: E402, F401  (defines `journey load` on this group)
 import web.cli_outcomes  # noqa: E402, F401  (defines `journey outcomes`)
 
 cli.add_command(cli_users.users)  # `journey users ...`
+cli.add_command(cli_export.export)  # `journey export ...`
 cli_loads.register(cli, store_option=store_option, handles_errors=handles_errors,
                    open_store=_open_store)  # fmt: skip
 cli_operations.register(cli, store_option=store_option, handles_errors=handles_errors,

@@ -19,7 +19,7 @@ import click
 from journey.access import ROLE_DESCRIPTIONS, ROLES
 from web.cli_common import handles_errors, store_option
 
-__all__ = ["users", "record_load"]
+__all__ = ["users", "record_load", "record_export"]
 
 _password_stdin = click.option(
     "--password-stdin", is_flag=True,
@@ -52,6 +52,12 @@ def _password(from_stdin: bool) -> str:
 
 def _record(audit, action: str, subject: str) -> None:
     audit.record(action, actor=f"cli:{getpass.getuser()}", subject=subject, address="local")
+
+
+def record_export(store_url: str | None, subject: str) -> None:
+    """Record a ``journey export`` of ``subject`` in the store's audit log."""
+    with _accounts(store_url) as (_, audit):
+        _record(audit, "export", subject)
 
 
 def record_load(store_url: str | None, path: str) -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "deidentify_frame",
     "row_filter",
     "suppressed_counts_up_to",
+    "family_pseudonym",
     "install",
 ]
 
@@ -273,6 +274,11 @@ def deidentify_frame(frame: pd.DataFrame, *, first_contact: object = None) -> pd
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].map(when).astype(object)
     return out
+
+
+def family_pseudonym(family_id: str) -> str:
+    """The family's pseudonym (as de-identified pages show it), for any role's export."""
+    return keyed(_key(), family_id)
 
 
 def suppressed_counts_up_to() -> int | None:

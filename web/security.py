@@ -51,6 +51,9 @@ _AUDITED = {
     "families.family": "view-family",
     "families.families_csv": "export",
     "families.family_contacts_csv": "export",
+    "exports.family_export": "export",
+    "exports.pathways_export": "export",
+    "exports.interventions_csv": "export",
 }
 
 
@@ -96,11 +99,19 @@ def _audit_response(response: Response) -> Response:
         subject = family_id
     elif request.endpoint == "families.family_contacts_csv":
         subject = f"contacts.csv of {family_id}"
+    elif request.endpoint == "exports.family_export":
+        subject = f"{request.view_args['fmt']} of {family_id}{_identified_mark()}"
+    elif request.endpoint in ("exports.pathways_export", "exports.interventions_csv"):
+        subject = f"{request.full_path.rsplit('/', 1)[-1].rstrip('?')}{_identified_mark()}"
     else:
         subject = request.path.rsplit("/", 1)[-1]
     audit().record(action, actor=g.user.name, role=g.user.role, subject=subject,
                    address=client_address())  # fmt: skip
     return response
+
+
+def _identified_mark() -> str:
+    return " (identified)" if request.args.get("identified") in ("1", "yes", "true", "on") else ""
 
 
 def _access_log(response: Response) -> Response:

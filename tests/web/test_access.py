@@ -26,6 +26,7 @@ ARGUMENTS = {
     "name": "analyst",
     "filename": "style.css",
     "upload_id": "20260101T000000-0000abcd",
+    "table": "broker-agencies",
 }
 
 

@@ -48,6 +48,9 @@ WITHOUT_RESULTS = [
     "/caseloads.json",
     "/families/F001/contacts.csv",
 ]
+# Export downloads: of the stored population results (503 before them), or of a family's rows.
+EXPORTS_NEEDING_RESULTS = ["/pathways/export.csv", "/interventions/broker-agencies.csv"]
+EXPORTS_WITHOUT_RESULTS = ["/families/F001/export.csv", "/families/F001/contacts.csv"]
 
 
 def test_factory_takes_an_open_store(store):
@@ -253,6 +256,8 @@ def test_every_route_is_listed_as_needing_results_or_not(app):
     adapter = app.url_map.bind("localhost")
     listed = {adapter.match(url, return_rule=True)[0].rule for url in NEEDS_RESULTS}
     listed |= {adapter.match(url, return_rule=True)[0].rule for url in WITHOUT_RESULTS}
+    exports = EXPORTS_NEEDING_RESULTS + EXPORTS_WITHOUT_RESULTS
+    listed |= {adapter.match(url, return_rule=True)[0].rule for url in exports}
     # Files, sign-in and the admin pages are not pages of the data.
     files = {"static", "map_assets.map_asset"}
     files |= {
@@ -281,6 +286,19 @@ def test_pages_that_need_results_are_a_503_saying_what_to_do(unanalysed_client, 
         assert "<title>No analysis results yet — Journey service</title>" in text
         assert "<code>journey analyse</code>" in text
         assert 'aria-current="page"' in text  # the page keeps its place in the menu
+
+
+@pytest.mark.parametrize("url", EXPORTS_NEEDING_RESULTS)
+def test_population_exports_before_analysis_say_what_to_do(unanalysed_client, url):
+    response = unanalysed_client.get(url)
+    assert response.status_code == 503
+    assert "<code>journey analyse</code>" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", EXPORTS_WITHOUT_RESULTS)
+def test_a_familys_export_answers_before_analysis(bare_client, url):
+    response = bare_client.get(url)
+    assert response.status_code == 200 and response.data.startswith(b"\xef\xbb\xbf")
 
 
 @pytest.mark.parametrize("url", WITHOUT_RESULTS)
