@@ -41,6 +41,7 @@ __all__ = [
     "TEAM_COLUMNS",
     "Caseloads",
     "caseloads",
+    "plan_progress",
 ]
 
 INCIDENT_TYPES = frozenset({"incident", "domestic_incident", "arrest", "emergency_attendance"})
@@ -172,3 +173,43 @@ def caseloads(
         teams=_summary(families, ["lead_team"], TEAM_COLUMNS),
         as_of=as_of.normalize(),
     )
+
+
+def plan_progress(families: pd.DataFrame, outcome_periods: pd.DataFrame | None) -> pd.Series:
+    """Each open family's outcome-plan progress in its current period, from the stored
+    ``outcome_periods`` (docs/analyses.md#outcomes): ``met`` (it meets its plan), ``on track``
+    (every outcome that applies is met, not yet all sustained), ``at risk`` (some not met, or
+    not yet due), ``no outcome applies``; missing when no outcomes are stored.
+
+    Examples
+    --------
+    >>> open_ = pd.DataFrame({"family_id": ["F1", "F2", "F3", "F4"],
+    ...                       "lead_from": pd.to_datetime(["2021-01-01"] * 4)})
+    >>> stored = pd.DataFrame({"family_id": ["F1", "F2", "F3"],
+    ...                        "lead_from": pd.to_datetime(["2021-01-01"] * 3),
+    ...                        "outcomes": [2, 2, 0], "met": [2, 1, 0],
+    ...                        "meets_plan": [False, False, False]})
+    >>> plan_progress(open_, stored).tolist()
+    ['on track', 'at risk', 'no outcome applies', None]
+    """
+    if outcome_periods is None or families.empty:
+        return pd.Series([None] * len(families), index=families.index, dtype=object)
+    stored = outcome_periods.assign(lead_from=pd.to_datetime(outcome_periods["lead_from"]))
+    stored = stored.set_index(["family_id", "lead_from"])
+    keys = zip(families["family_id"], pd.to_datetime(families["lead_from"]), strict=True)
+    progress = []
+    for key in keys:
+        if key not in stored.index:
+            progress.append(None)
+            continue
+        row = stored.loc[key]
+        row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
+        if int(row["outcomes"]) == 0:
+            progress.append("no outcome applies")
+        elif bool(row["meets_plan"]):
+            progress.append("met")
+        elif int(row["met"]) == int(row["outcomes"]):
+            progress.append("on track")
+        else:
+            progress.append("at risk")
+    return pd.Series(progress, index=families.index, dtype=object)

@@ -90,7 +90,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from web import maps_view
     from web.views import (
-        caseloads, exports, families, interventions, loads, outcomes, overview, pathways,
+        caseloads,
+        exports,
+        families,
+        interventions,
+        loads,
+        outcomes,
+        overview,
+        pathways,
         triage,
     )
 

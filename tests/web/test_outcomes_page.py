@@ -113,3 +113,17 @@ def test_the_swimlane_highlights_the_outcome_evidence_for_identified_viewers(bar
         plain = family_map(service_data(), "F001", "swimlane", assets="/static/vendor")
     assert "evidence for: " not in plain.html
     app.extensions["journey"].close()
+
+
+def test_caseloads_show_each_open_familys_outcome_plan_progress(bare_store):
+    """F006 (worked out above) meets its plan; F002's open period has no outcome that applies
+    (no indicator evidenced in the 12 months before it)."""
+    _with_outcomes(bare_store)
+    app = create_app({"STORE": bare_store, **TEST_CONFIG})
+    client = signed_in_client(app, "analyst")
+    families = client.get("/caseloads.json?as_of=2022-07-04").get_json()["families"]
+    progress = {row["family_id"]: row["plan_progress"] for row in families}
+    assert progress["F006"] == "met"
+    assert progress["F002"] == "no outcome applies"
+    assert "<td>met</td>" in client.get("/caseloads?as_of=2022-07-04").get_data(as_text=True)
+    app.extensions["journey"].close()

@@ -13,7 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from journey.caseloads import FAMILY_COLUMNS, LONG_DAYS, TEAM_COLUMNS, WORKER_COLUMNS, caseloads
+from journey.caseloads import (
+    FAMILY_COLUMNS,
+    LONG_DAYS,
+    TEAM_COLUMNS,
+    WORKER_COLUMNS,
+    caseloads,
+    plan_progress,
+)
 from journey.store import ContactFilter
 from web.contexts.common import records
 from web.data import ServiceData
@@ -51,6 +58,8 @@ def caseloads_context(data: ServiceData, query: CaseloadQuery) -> dict[str, Any]
         ContactFilter(family_id="\x00none"))
     result = caseloads(frame, periods, as_of=day, taxonomy=data.taxonomy)
     families, workers, teams = result.families, result.workers, result.teams
+    progress = plan_progress(families, data.result("outcome_periods"))
+    families = families.assign(plan_progress=progress)
     if worker is not None:
         if worker not in set(workers["lead_worker"]):
             raise BadParameter("worker", worker, "a worker with open families on that day")
@@ -71,8 +80,9 @@ def caseloads_context(data: ServiceData, query: CaseloadQuery) -> dict[str, Any]
         "long_days": LONG_DAYS,
         "teams": records(teams, TEAM_COLUMNS),
         "workers": records(workers, WORKER_COLUMNS),
-        "families": records(families, FAMILY_COLUMNS),
-        "over_18_months": records(families[families["over_18_months"]], FAMILY_COLUMNS),
+        "families": records(families, [*FAMILY_COLUMNS, "plan_progress"]),
+        "over_18_months": records(families[families["over_18_months"]],
+                                  [*FAMILY_COLUMNS, "plan_progress"]),
     }
 
 
