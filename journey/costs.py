@@ -22,7 +22,7 @@ import pandas as pd
 from journey.errors import ParameterError
 from journey.outcomes import add_months
 
-__all__ = ["UNIT_COST_COLUMNS", "COST_COLUMNS", "load_unit_costs", "contact_costs",
+__all__ = ["UNIT_COST_COLUMNS", "COST_COLUMNS", "load_unit_costs", "contact_costs", "pathway_costs",
            "journey_costs", "agency_costs"]  # fmt: skip
 
 UNIT_COST_COLUMNS = ["sector", "agency", "contact_type", "cost_gbp", "source"]
@@ -141,3 +141,41 @@ def agency_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFra
                           "cost_gbp": grouped["cost_gbp"].sum()}).reset_index()  # fmt: skip
     return frame.sort_values(["cost_gbp", "agency"], ascending=[False, True],
                              kind="mergesort").reset_index(drop=True)  # fmt: skip
+
+
+def pathway_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFrame:
+    """Per pathway between two agencies: ``from_agency, to_agency, transitions, families,
+    cost_gbp, mean_cost_gbp``, the costliest first.
+
+    A pathway is a family's contact followed by its next contact with another
+    agency (distinct contacts in time order, ties by contact id; repeats with
+    one agency are not pathways, as on the pathways page); its cost is that of
+    the contact it leads to.
+
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"family_id": ["F1"] * 3, "contact_id": ["c1", "c2", "c3"],
+    ...     "agency": ["Police", "Police", "GP"], "sector": ["police", "police", "health"],
+    ...     "contact_type": ["incident", "incident", "appointment"],
+    ...     "occurred_at": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01"])})
+    >>> costs = pd.DataFrame({"sector": [None], "agency": ["GP"], "contact_type": [None],
+    ...                       "cost_gbp": [40.0], "source": ["illustrative"]})
+    >>> pathway_costs(contacts, costs)[["from_agency", "to_agency", "transitions", "cost_gbp"]
+    ...                                ].values.tolist()
+    [['Police', 'GP', 1, 40.0]]
+    """
+    columns = ["from_agency", "to_agency", "transitions", "families", "cost_gbp", "mean_cost_gbp"]
+    priced = contacts.join(contact_costs(contacts, unit_costs))
+    priced = priced.sort_values(["family_id", "occurred_at", "contact_id"], kind="mergesort")
+    previous = priced.groupby("family_id", sort=False)["agency"].shift()
+    steps = priced.assign(from_agency=previous).dropna(subset=["from_agency"])
+    steps = steps[steps["from_agency"] != steps["agency"]].rename(columns={"agency": "to_agency"})
+    if steps.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = steps.groupby(["from_agency", "to_agency"])
+    frame = pd.DataFrame({"transitions": grouped.size(), "families": grouped["family_id"].nunique(),
+                          "cost_gbp": grouped["cost_gbp"].sum()}).reset_index()  # fmt: skip
+    frame["mean_cost_gbp"] = (frame["cost_gbp"] / frame["transitions"]).round(2)
+    frame = frame.sort_values(["cost_gbp", "from_agency", "to_agency"],
+                              ascending=[False, True, True], kind="mergesort")
+    return frame[columns].reset_index(drop=True)

@@ -14,7 +14,7 @@ import pandas as pd
 from journey.claims import claims
 from journey.comparison import comparison_cohort
 from journey.contract import ANALYSED_CONTACT_COLUMNS
-from journey.costs import agency_costs, journey_costs, load_unit_costs
+from journey.costs import agency_costs, journey_costs, load_unit_costs, pathway_costs
 from journey.errors import InputError
 from journey.indicators import eligibility as family_eligibility
 from journey.outcome_plan import OutcomePlan, check_plan, default_plan
@@ -30,6 +30,7 @@ OUTCOME_FILES = {
     "claims.csv": "claims",
     "outcomes_cohort.csv": "outcomes_cohort",
     "journey_costs.csv": "journey_costs",
+    "pathway_costs.csv": "pathway_costs",
 }
 
 
@@ -45,7 +46,7 @@ def outcome_frames(
     """Every outcomes frame, by name.
 
     ``outcomes_families``, ``outcome_periods``, ``claims``, ``outcomes_cohort``,
-    ``journey_costs`` and ``agency_costs`` (see docs/data-contract.md).
+    ``journey_costs``, ``agency_costs`` and ``pathway_costs`` (see docs/data-contract.md).
     ``eligibility`` is :func:`journey.indicators.eligibility`'s families frame.
     """
     plan = plan or default_plan()
@@ -61,6 +62,7 @@ def outcome_frames(
         "outcomes_cohort": comparison_cohort(distinct, eligibility, plan, flags),
         "journey_costs": journey_costs(distinct, lead_periods, unit_costs),
         "agency_costs": agency_costs(distinct, unit_costs),
+        "pathway_costs": pathway_costs(distinct, unit_costs),
     }
 
 

@@ -64,6 +64,7 @@ _TABLES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     },
     "outcomes.outcomes": {
         "claim_totals": (("families",), ("amount",)),
+        "pathway_costs": (("families",), ("transitions", "cost_gbp", "mean_cost_gbp")),
         "cohort": (("treated_families", "comparison_families"), (
             "treated_before", "treated_after", "treated_change", "comparison_before",
             "comparison_after", "comparison_change", "difference", "ci_low", "ci_high")),

@@ -51,3 +51,49 @@ def test_a_bad_unit_cost_table_is_refused_naming_the_line(tmp_path, text, messag
     with pytest.raises(ParameterError, match=f"^{path}") as caught:
         load_unit_costs(path)
     assert message in str(caught.value)
+
+
+def _plain_pathway_costs(contacts: pd.DataFrame, unit_cost) -> dict:
+    """An independent count: walk each family's contacts in order, one at a time."""
+    totals: dict = {}
+    for _, rows in contacts.groupby("family_id"):
+        ordered = sorted(rows.itertuples(index=False), key=lambda r: (r.occurred_at, r.contact_id))
+        for before, after in zip(ordered, ordered[1:], strict=False):
+            if before.agency == after.agency:
+                continue
+            key = (before.agency, after.agency)
+            count, families, cost = totals.get(key, (0, set(), 0.0))
+            totals[key] = (count + 1, families | {after.family_id}, cost + unit_cost(after))
+    return {k: (n, len(f), c) for k, (n, f, c) in totals.items()}
+
+
+def test_pathway_costs_equal_an_independent_count_on_a_random_population():
+    import numpy as np
+
+    from journey.costs import pathway_costs
+
+    rng = np.random.default_rng(4)
+    agencies = ["Police", "GP", "School", "Children's Social Care"]
+    sectors = {"Police": "police", "GP": "health", "School": "education",
+               "Children's Social Care": "social care"}  # fmt: skip
+    n = 400
+    agency = rng.choice(agencies, n)
+    contacts = pd.DataFrame({
+        "family_id": rng.choice([f"F{i}" for i in range(25)], n),
+        "contact_id": [f"c{i:04d}" for i in rng.permutation(n)],
+        "agency": agency, "sector": [sectors[a] for a in agency],
+        "contact_type": rng.choice(["incident", "appointment", "assessment"], n),
+        "occurred_at": pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 60, n), "D"),
+    })  # fmt: skip
+    costs = pd.DataFrame({"sector": [None, "police", None], "agency": [None, None, "GP"],
+                          "contact_type": [None, None, None], "cost_gbp": [10.0, 250.0, 40.0],
+                          "source": ["illustrative"] * 3})  # fmt: skip
+    price = {"Police": 250.0, "GP": 40.0}
+    expected = _plain_pathway_costs(contacts, lambda row: price.get(row.agency, 10.0))
+    frame = pathway_costs(contacts, costs)
+    got = {(r.from_agency, r.to_agency): (r.transitions, r.families, r.cost_gbp)
+           for r in frame.itertuples(index=False)}  # fmt: skip
+    assert got.keys() == expected.keys()
+    for key, (count, families, cost) in expected.items():
+        assert got[key][:2] == (count, families) and abs(got[key][2] - cost) < 1e-6
+    assert frame["cost_gbp"].is_monotonic_decreasing

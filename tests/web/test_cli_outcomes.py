@@ -20,7 +20,8 @@ def test_outcomes_writes_its_four_files(bare_store, tmp_path):
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "claims.csv", "journey_costs.csv", "outcomes_cohort.csv", "outcomes_families.csv"]
+        "claims.csv", "journey_costs.csv", "outcomes_cohort.csv", "outcomes_families.csv",
+        "pathway_costs.csv"]
     assert _header(out / "claims.csv")[:3] == ["family_id", "lead_from", "kind"]
     assert {"family_id", "lead_from", "outcome", "indicator", "rule", "before", "after", "change",
             "met", "sustained", "sustained_on"} <= set(_header(out / "outcomes_families.csv"))

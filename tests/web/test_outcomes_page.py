@@ -127,3 +127,22 @@ def test_caseloads_show_each_open_familys_outcome_plan_progress(bare_store):
     assert progress["F002"] == "no outcome applies"
     assert "<td>met</td>" in client.get("/caseloads?as_of=2022-07-04").get_data(as_text=True)
     app.extensions["journey"].close()
+
+
+def test_the_page_lists_the_costliest_pathways_and_suppresses_small_counts(bare_store):
+    """F001 goes Police → School → … in turn (every step a pathway between two agencies)."""
+    _with_outcomes(bare_store)
+    app = create_app({"STORE": bare_store, **TEST_CONFIG})
+    shown = signed_in_client(app, "analyst").get("/outcomes.json").get_json()["pathway_costs"]
+    assert shown and all(row["from_agency"] != row["to_agency"] for row in shown)
+    costs = [row["cost_gbp"] for row in shown]
+    assert costs == sorted(costs, reverse=True)
+    police_school = next(r for r in shown if (r["from_agency"], r["to_agency"]) == ("Police",
+                                                                                    "School"))
+    assert police_school["transitions"] == 6 and police_school["families"] == 1  # F001 only
+    text = signed_in_client(app, "analyst").get("/outcomes").get_data(as_text=True)
+    assert "The costliest pathways" in text
+    # Every pathway here is one or two families: hidden from a commissioner.
+    other = signed_in_client(app, "commissioner").get("/outcomes.json").get_json()
+    assert all(row["families"] is None for row in other["pathway_costs"])
+    app.extensions["journey"].close()

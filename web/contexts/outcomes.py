@@ -87,6 +87,10 @@ def _costs(costs: pd.DataFrame, agencies: pd.DataFrame) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _head(frame: pd.DataFrame | None, rows: int) -> pd.DataFrame | None:
+    return None if frame is None else frame.head(rows)
+
+
 def _bins() -> list[str]:
     """The contact-count bins in words: ``0–4``, ``5–9``, ``10–19``, ``20 or more``."""
     edges = list(CONTACT_BINS)
@@ -133,4 +137,6 @@ def outcomes_context(data: ServiceData) -> dict[str, Any]:
         "cohort": cohort_rows,
         "matching": {"month_bin": 3, "contact_bins": _bins(), "indicator_cap": 4},
         "costs": _costs(frames["journey_costs"], frames["agency_costs"]),
+        # Optional: a run stored before pathway costs existed shows the rest.
+        "pathway_costs": records(_head(data.result("pathway_costs"), 10), None),
     }  # fmt: skip
