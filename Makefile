@@ -32,7 +32,12 @@ test-neo4j: $(STAMP)
 	@test -n "$$NEO4J_URI" || { echo "make: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) to an empty Neo4j 5 database"; exit 2; }
 	JOURNEY_REQUIRE_NEO4J=1 $(BIN)/python -m pytest -m neo4j tests/graph_loader
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
