@@ -132,14 +132,40 @@ def _anchors(eligibility: pd.DataFrame) -> pd.DataFrame:
                          "anchor": anchor.to_numpy()})  # fmt: skip
 
 
-def _count_between(families: pd.DataFrame, contacts: pd.DataFrame, start: pd.Series,
-                   end: pd.Series) -> np.ndarray:
-    """For each family row, its contacts (of ``contacts``) in ``[start, end)``."""
-    window = families.assign(_start=start.to_numpy(), _end=end.to_numpy(),
-                             _row=np.arange(len(families)))
-    pairs = window.merge(contacts[["family_id", "occurred_at"]], on="family_id")
-    inside = (pairs["occurred_at"] >= pairs["_start"]) & (pairs["occurred_at"] < pairs["_end"])
-    return np.bincount(pairs.loc[inside, "_row"], minlength=len(families))[: len(families)]
+class _WindowCounter:
+    """Count contacts of given families in time windows by binary search, exactly.
+
+    Each contact's time is replaced by its rank among the distinct contact
+    times and a window's bounds by the ranks they fall at, so
+    ``start <= t < end`` holds exactly when ``rank(start) <= rank(t) <
+    rank(end)``; with the family's code in the high part of one integer key,
+    a window's count is the difference of two searches in the sorted keys.
+    """
+
+    def __init__(self, contacts: pd.DataFrame, families: pd.Series):
+        times = contacts["occurred_at"].to_numpy(dtype="datetime64[ns]")
+        self._known = ~np.isnat(times)
+        self._times = np.unique(times[self._known].view(np.int64))
+        codes, ids = pd.factorize(contacts["family_id"], sort=True)
+        self._width = len(self._times) + 1
+        ranks = np.searchsorted(self._times, times.view(np.int64))
+        self._keys = codes.astype(np.int64) * self._width + ranks
+        self._known &= codes >= 0
+        self._family = pd.Index(ids).get_indexer(families).astype(np.int64)
+
+    def count(self, chosen: np.ndarray | None, start: pd.Series, end: pd.Series) -> np.ndarray:
+        """Per family, its contacts (``chosen`` ones, or all) in ``[start, end)``."""
+        mask = self._known if chosen is None else self._known & np.asarray(chosen, dtype=bool)
+        keys = np.sort(self._keys[mask])
+        bounds = []
+        for edge in (start, end):
+            values = edge.to_numpy(dtype="datetime64[ns]")
+            rank = np.searchsorted(self._times, values.view(np.int64))
+            bounds.append((self._family * self._width + rank, np.isnat(values)))
+        (low, low_missing), (high, high_missing) = bounds
+        counts = np.searchsorted(keys, high) - np.searchsorted(keys, low)
+        unknown = (self._family < 0) | low_missing | high_missing
+        return np.where(unknown, 0, np.maximum(counts, 0)).astype(np.int64)
 
 
 def comparison_cohort(contacts: pd.DataFrame, eligibility: pd.DataFrame, plan: OutcomePlan,
@@ -152,23 +178,23 @@ def comparison_cohort(contacts: pd.DataFrame, eligibility: pd.DataFrame, plan: O
     ``indicator_flags`` one boolean column per indicator, one row per contact.
     """
     families = _anchors(eligibility)
+    counter = _WindowCounter(contacts, families["family_id"])
     year_before = add_months(families["anchor"], -INDICATOR_MONTHS)
-    families["contacts_before"] = _count_between(families, contacts, year_before,
-                                                 families["anchor"])
+    families["contacts_before"] = counter.count(None, year_before, families["anchor"])
     evidencing = indicator_flags.columns
     families["indicator_count"] = sum(
-        _count_between(families, contacts[indicator_flags[name]], year_before,
-                       families["anchor"]) > 0 for name in evidencing
+        counter.count(indicator_flags[name].to_numpy(), year_before, families["anchor"]) > 0
+        for name in evidencing
     ) if len(evidencing) else 0  # fmt: skip
     strata = match_strata(families, month_bin=month_bin) if len(families) else pd.Series()
     rows = []
     for outcome in plan.outcomes:
-        counted = contacts[matches(contacts, outcome)]
+        counted = matches(contacts, outcome).to_numpy()
         after_from = add_months(families["anchor"], outcome.lag_months)
-        before = _count_between(families, counted, add_months(families["anchor"], -outcome.months),
-                                families["anchor"])
-        after = _count_between(families, counted, after_from,
-                               add_months(families["anchor"], outcome.lag_months + outcome.months))
+        before = counter.count(counted, add_months(families["anchor"], -outcome.months),
+                               families["anchor"])
+        after = counter.count(counted, after_from,
+                              add_months(families["anchor"], outcome.lag_months + outcome.months))
         values = families.assign(before=before, after=after, change=after - before)
         estimate = matched_difference(values, strata, draws=draws, seed=seed) if len(values) else {}
         matched = values[strata.notna()] if len(values) else values

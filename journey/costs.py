@@ -22,8 +22,8 @@ import pandas as pd
 from journey.errors import ParameterError
 from journey.outcomes import add_months
 
-__all__ = ["UNIT_COST_COLUMNS", "COST_COLUMNS", "load_unit_costs", "contact_costs", "pathway_costs",
-           "journey_costs", "agency_costs"]  # fmt: skip
+__all__ = ["UNIT_COST_COLUMNS", "COST_COLUMNS", "load_unit_costs", "contact_costs",
+           "priced_contacts", "pathway_costs", "journey_costs", "agency_costs"]  # fmt: skip
 
 UNIT_COST_COLUMNS = ["sector", "agency", "contact_type", "cost_gbp", "source"]
 COST_COLUMNS = ["family_id", "contacts", "cost_gbp", "first_contact", "last_contact", "years",
@@ -97,6 +97,17 @@ def contact_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame({"cost_gbp": cost.fillna(0.0), "source": source}, index=contacts.index)
 
 
+def priced_contacts(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFrame:
+    """``contacts`` with their :func:`contact_costs` joined (as given when already priced).
+
+    The cost functions below take priced or unpriced contacts, so a caller
+    pricing once (the outcomes run) does not price the population four times.
+    """
+    if {"cost_gbp", "source"} <= set(contacts.columns):
+        return contacts
+    return contacts.join(contact_costs(contacts, unit_costs))
+
+
 def journey_costs(contacts: pd.DataFrame, lead_periods: pd.DataFrame,
                   unit_costs: pd.DataFrame) -> pd.DataFrame:
     """One row per family (:data:`COST_COLUMNS`): its journey's cost, per year, around its lead.
@@ -108,7 +119,7 @@ def journey_costs(contacts: pd.DataFrame, lead_periods: pd.DataFrame,
     period (empty without one); ``illustrative`` says whether any of its
     contacts took an illustrative cost.
     """
-    priced = contacts.join(contact_costs(contacts, unit_costs))
+    priced = priced_contacts(contacts, unit_costs)
     priced["illustrative"] = priced["source"].fillna("illustrative").str.lower().eq("illustrative")
     grouped = priced.groupby("family_id", sort=True)
     frame = pd.DataFrame({
@@ -135,7 +146,7 @@ def journey_costs(contacts: pd.DataFrame, lead_periods: pd.DataFrame,
 
 def agency_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFrame:
     """Per agency: ``agency, sector, contacts, families, cost_gbp``, the costliest first."""
-    priced = contacts.join(contact_costs(contacts, unit_costs))
+    priced = priced_contacts(contacts, unit_costs)
     grouped = priced.groupby(["agency", "sector"], dropna=False)
     frame = pd.DataFrame({"contacts": grouped.size(), "families": grouped["family_id"].nunique(),
                           "cost_gbp": grouped["cost_gbp"].sum()}).reset_index()  # fmt: skip
@@ -143,14 +154,17 @@ def agency_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFra
                              kind="mergesort").reset_index(drop=True)  # fmt: skip
 
 
-def pathway_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFrame:
+def pathway_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame, *,
+                  in_journey_order: bool = False) -> pd.DataFrame:
     """Per pathway between two agencies: ``from_agency, to_agency, transitions, families,
     cost_gbp, mean_cost_gbp``, the costliest first.
 
     A pathway is a family's contact followed by its next contact with another
     agency (distinct contacts in time order, ties by contact id; repeats with
     one agency are not pathways, as on the pathways page); its cost is that of
-    the contact it leads to.
+    the contact it leads to. ``in_journey_order=True`` says ``contacts`` are
+    already sorted by family, time and contact id (as
+    :func:`journey.outcomes.distinct_contacts` gives them), saving a sort.
 
     Examples
     --------
@@ -165,8 +179,9 @@ def pathway_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFr
     [['Police', 'GP', 1, 40.0]]
     """
     columns = ["from_agency", "to_agency", "transitions", "families", "cost_gbp", "mean_cost_gbp"]
-    priced = contacts.join(contact_costs(contacts, unit_costs))
-    priced = priced.sort_values(["family_id", "occurred_at", "contact_id"], kind="mergesort")
+    priced = priced_contacts(contacts, unit_costs)
+    if not in_journey_order:
+        priced = priced.sort_values(["family_id", "occurred_at", "contact_id"], kind="mergesort")
     previous = priced.groupby("family_id", sort=False)["agency"].shift()
     steps = priced.assign(from_agency=previous).dropna(subset=["from_agency"])
     steps = steps[steps["from_agency"] != steps["agency"]].rename(columns={"agency": "to_agency"})

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from journey.contract import empty_frame, require_columns
+from journey.event_log import PreparedContacts
 from journey.outcome_plan import Outcome, OutcomePlan, check_plan, default_plan
 from journey.taxonomy import Taxonomy, default_taxonomy
 
@@ -43,6 +44,7 @@ __all__ = [
     "add_months",
     "distinct_contacts",
     "evaluate_outcomes",
+    "evaluate_distinct",
 ]
 
 #: Identified indicators are those evidenced in this many months before the anchor.
@@ -112,12 +114,21 @@ def add_months(times: pd.Series, months: int) -> pd.Series:
                      index=times.index)
 
 
-def distinct_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
+def distinct_contacts(contacts: pd.DataFrame | PreparedContacts) -> pd.DataFrame:
     """Each family's contacts once, in journey order (time, then contact id).
 
     ``contacts`` has one row per (contact, person); the rows of one contact
     agree on everything but the person, so any row order gives the same frame.
+    Given :class:`~journey.event_log.PreparedContacts`, its family journeys
+    (already sorted, each contact once) are reused instead of sorting again.
     """
+    if isinstance(contacts, PreparedContacts):
+        frame = contacts.frame
+        require_columns(frame, [c for c in _CONTACT_COLUMNS if c != "sector"])
+        if frame["family_id"].notna().all() and frame["occurred_at"].notna().all():
+            rows = contacts.families.rows
+            return frame.reindex(columns=_CONTACT_COLUMNS).take(rows).reset_index(drop=True)
+        contacts = frame
     require_columns(contacts, [c for c in _CONTACT_COLUMNS if c != "sector"])
     frame = contacts.reindex(columns=_CONTACT_COLUMNS)
     frame = frame[frame["family_id"].notna()]
@@ -142,16 +153,18 @@ def _in_window(pairs: pd.DataFrame, start: str, end: str) -> pd.Series:
 
 def _ids_by_period(pairs: pd.DataFrame, inside: pd.Series, n_periods: int) -> list[list[str]]:
     """The contact ids of ``pairs`` inside a window, per period (pairs are in journey order)."""
-    chosen = pairs.loc[inside, ["period", "contact_id"]]
-    grouped = chosen.groupby("period", sort=True)["contact_id"].agg(list)
-    return [list(grouped.get(p, [])) for p in range(n_periods)]
+    period = pairs["period"].to_numpy()[inside.to_numpy()]
+    ids = pairs["contact_id"].to_numpy()[inside.to_numpy()]
+    order = np.argsort(period, kind="stable")  # journey order kept within each period
+    ends = np.searchsorted(period[order], np.arange(n_periods + 1))
+    ids = ids[order].tolist()
+    return [ids[ends[p]:ends[p + 1]] for p in range(n_periods)]
 
 
-def _identified(periods: pd.DataFrame, contacts: pd.DataFrame, plan: OutcomePlan,
-                taxonomy: Taxonomy) -> tuple[dict[str, np.ndarray], list[list[str]]]:
+def _identified(periods: pd.DataFrame, contacts: pd.DataFrame, flags: pd.DataFrame,
+                ) -> tuple[dict[str, np.ndarray], list[list[str]]]:
     """Per indicator, which periods have it identified; and each period's evidencing contacts."""
-    names = list(taxonomy.indicator_set(plan.indicator_set).indicators)
-    flags = taxonomy.indicator_matrix(contacts, plan.indicator_set)
+    names = list(flags.columns)
     evidencing = contacts[flags.any(axis=1)].join(flags)
     window = periods.assign(start=add_months(periods["lead_from"], -INDICATOR_MONTHS))
     pairs = window.merge(evidencing, on="family_id", sort=False)
@@ -298,10 +311,29 @@ def evaluate_outcomes(
     taxonomy = taxonomy or default_taxonomy()
     check_plan(plan, taxonomy)
     distinct = distinct_contacts(contacts)
+    flags = taxonomy.indicator_matrix(distinct, plan.indicator_set)
+    return evaluate_distinct(distinct, lead_periods, plan, flags, as_of=as_of)
+
+
+def evaluate_distinct(
+    distinct: pd.DataFrame,
+    lead_periods: pd.DataFrame,
+    plan: OutcomePlan,
+    flags: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp | None = None,
+) -> OutcomeResult:
+    """:func:`evaluate_outcomes` given the distinct contacts and their indicator flags.
+
+    ``distinct`` is :func:`distinct_contacts`'s frame and ``flags`` the
+    taxonomy's :meth:`~journey.taxonomy.Taxonomy.indicator_matrix` of it for
+    the plan's indicator set: the outcomes run works both out once for every
+    frame it writes. The plan is assumed checked against the taxonomy.
+    """
     if as_of is None and len(distinct):
         as_of = distinct["occurred_at"].max()
     periods = _periods(lead_periods)
-    identified, evidence = _identified(periods, distinct, plan, taxonomy)
+    identified, evidence = _identified(periods, distinct, flags)
     parts = []
     for order, outcome in enumerate(plan.outcomes):
         rows = _outcome_rows(outcome, periods, distinct, plan.sustain_months, as_of)

@@ -14,11 +14,18 @@ import pandas as pd
 from journey.claims import claims
 from journey.comparison import comparison_cohort
 from journey.contract import ANALYSED_CONTACT_COLUMNS
-from journey.costs import agency_costs, journey_costs, load_unit_costs, pathway_costs
+from journey.costs import (
+    agency_costs,
+    journey_costs,
+    load_unit_costs,
+    pathway_costs,
+    priced_contacts,
+)
 from journey.errors import InputError
+from journey.event_log import PreparedContacts
 from journey.indicators import eligibility as family_eligibility
 from journey.outcome_plan import OutcomePlan, check_plan, default_plan
-from journey.outcomes import distinct_contacts, evaluate_outcomes
+from journey.outcomes import distinct_contacts, evaluate_distinct
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
 
@@ -35,7 +42,7 @@ OUTCOME_FILES = {
 
 
 def outcome_frames(
-    contacts: pd.DataFrame,
+    contacts: pd.DataFrame | PreparedContacts,
     lead_periods: pd.DataFrame,
     eligibility: pd.DataFrame,
     *,
@@ -48,21 +55,25 @@ def outcome_frames(
     ``outcomes_families``, ``outcome_periods``, ``claims``, ``outcomes_cohort``,
     ``journey_costs``, ``agency_costs`` and ``pathway_costs`` (see docs/data-contract.md).
     ``eligibility`` is :func:`journey.indicators.eligibility`'s families frame.
+    The distinct contacts, their indicator flags and their costs are worked
+    out once for all of them (from the prepared event log when given one).
     """
     plan = plan or default_plan()
     taxonomy = taxonomy or default_taxonomy()
+    check_plan(plan, taxonomy)
     unit_costs = load_unit_costs() if unit_costs is None else unit_costs
-    result = evaluate_outcomes(contacts, lead_periods, plan, taxonomy=taxonomy)
     distinct = distinct_contacts(contacts)
     flags = taxonomy.indicator_matrix(distinct, plan.indicator_set)
+    result = evaluate_distinct(distinct, lead_periods, plan, flags)
+    priced = priced_contacts(distinct, unit_costs)
     return {
         "outcomes_families": result.outcomes,
         "outcome_periods": result.periods,
         "claims": claims(result),
         "outcomes_cohort": comparison_cohort(distinct, eligibility, plan, flags),
-        "journey_costs": journey_costs(distinct, lead_periods, unit_costs),
-        "agency_costs": agency_costs(distinct, unit_costs),
-        "pathway_costs": pathway_costs(distinct, unit_costs),
+        "journey_costs": journey_costs(priced, lead_periods, unit_costs),
+        "agency_costs": agency_costs(priced, unit_costs),
+        "pathway_costs": pathway_costs(priced, unit_costs, in_journey_order=True),
     }
 
 
@@ -76,7 +87,7 @@ def analysis_step(inputs: Any, done: dict) -> dict[str, pd.DataFrame]:
     plan = default_plan()
     if plan.indicator_set not in inputs.taxonomy.indicator_sets:
         return {}
-    return outcome_frames(inputs.contacts.frame, inputs.lead_periods,
+    return outcome_frames(inputs.contacts, inputs.lead_periods,
                           done["eligibility"].families, plan=plan, taxonomy=inputs.taxonomy)
 
 

@@ -152,10 +152,15 @@ class Taxonomy:
         """
         indicator_set = self.indicator_set(set_name)
         names = list(indicator_set.indicators)
-        pairs = pd.MultiIndex.from_arrays([contacts["sector"], contacts["contact_type"]])
-        codes, uniques = pd.factorize(pairs)
+        sector_code, sectors = pd.factorize(contacts["sector"])  # a missing value is -1
+        kind_code, kinds = pd.factorize(contacts["contact_type"])
+        width = len(kinds) + 1
+        codes, uniques = pd.factorize((sector_code + 1) * width + kind_code + 1)
+        sectors = np.concatenate([[None], np.asarray(sectors, dtype=object)])
+        kinds = np.concatenate([[None], np.asarray(kinds, dtype=object)])
         table = np.zeros((len(uniques), len(names)), dtype=bool)
-        for i, (sector, contact_type) in enumerate(uniques):
+        for i, pair in enumerate(uniques):
+            sector, contact_type = sectors[pair // width], kinds[pair % width]
             for rule in indicator_set.rules:
                 if rule.matches(sector, contact_type):
                     table[i, names.index(rule.indicator)] = True

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from journey.comparison import match_strata, matched_difference
+from journey.comparison import _WindowCounter, match_strata, matched_difference
 
 
 def pool() -> pd.DataFrame:
@@ -60,3 +62,27 @@ def test_the_interval_contains_the_true_difference_of_a_simulated_population():
     assert found["ci_high"] - found["ci_low"] < 0.6
     again = matched_difference(values, strata, draws=400, seed=5)
     assert again == found  # a fixed seed gives the same interval
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40)), max_size=60),
+       st.lists(st.tuples(st.integers(0, 4), st.one_of(st.none(), st.integers(-5, 45)),
+                          st.integers(0, 20)), min_size=1, max_size=12))  # fmt: skip
+def test_window_counts_equal_a_plain_loop(contacts, windows):
+    # Contacts: (family, day); windows: (family, start day or missing, length in days).
+    day = lambda d: pd.Timestamp("2021-01-01") + pd.Timedelta(days=d)  # noqa: E731
+    frame = pd.DataFrame({"family_id": [f"F{f}" for f, _ in contacts],
+                          "occurred_at": pd.to_datetime([day(d) for _, d in contacts])})
+    chosen = np.array([d % 3 != 0 for _, d in contacts], dtype=bool)
+    families = pd.Series([f"F{f}" for f, _, _ in windows])  # F4 never has contacts
+    start = pd.Series(pd.to_datetime([None if s is None else day(s) for _, s, _ in windows]))
+    end = pd.Series(pd.to_datetime([None if s is None else day(s + n) for _, s, n in windows]))
+    counter = _WindowCounter(frame, families)
+    for mask in (None, chosen):
+        expected = [
+            sum(1 for i, (f, d) in enumerate(contacts)
+                if (mask is None or mask[i]) and family == f"F{f}" and s is not None
+                and s <= d < s + n)
+            for family, (_, s, n) in zip(families, windows, strict=True)
+        ]  # fmt: skip
+        assert counter.count(mask, start, end).tolist() == expected

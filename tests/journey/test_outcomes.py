@@ -8,8 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journey.errors import ParameterError
+from journey.event_log import prepare
+from journey.indicators import eligibility
 from journey.outcome_plan import Outcome, OutcomePlan, load_plan, parse_plan
-from journey.outcomes import add_months, evaluate_outcomes
+from journey.outcomes import add_months, distinct_contacts, evaluate_outcomes
+from journey.outcomes_run import outcome_frames
 from tests.builders import contacts_frame, lead_periods_frame
 
 LEAD = "2021-07-01"
@@ -184,3 +187,44 @@ def test_a_plan_file_with_an_unknown_indicator_is_refused(tmp_path):
     path.write_text("[plan\n")
     with pytest.raises(ParameterError, match="plan.toml: not valid TOML"):
         load_plan(path)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 5), st.integers(0, 3),
+                          st.integers(1, 3)), min_size=1, max_size=40),
+       st.randoms(use_true_random=False))  # fmt: skip
+def test_distinct_contacts_from_the_event_log_equal_the_sorted_frame(rows, random):
+    # Families, days (many ties), contact numbers and members per contact.
+    records = []
+    for family, day, number, members in rows:
+        agency = ["Police", "GP", "School"][number % 3]  # the rows of a contact agree
+        for member in range(members):
+            records.append((f"F{family}", f"c{family}-{number}-{day}", f"p{member}", agency,
+                            pd.Timestamp("2021-01-01") + pd.Timedelta(days=day)))
+    frame = pd.DataFrame(records, columns=["family_id", "contact_id", "person_id", "agency",
+                                           "occurred_at"]).drop_duplicates()  # fmt: skip
+    frame = frame.assign(sector="police", contact_type="incident")
+    order = list(range(len(frame)))
+    random.shuffle(order)
+    frame = frame.iloc[order]
+    expected = distinct_contacts(frame)
+    pd.testing.assert_frame_equal(distinct_contacts(prepare(frame)), expected)
+    # Journey order, each (family, contact) once: checked independently of both.
+    assert not expected.duplicated(["family_id", "contact_id"]).any()
+    keys = list(zip(expected["family_id"], expected["occurred_at"], expected["contact_id"],
+                    strict=True))
+    assert keys == sorted(keys)
+
+
+def test_the_outcomes_run_gives_the_same_frames_from_the_event_log():
+    contacts = journey(5, 2, later=["2022-02-01"], extra=[
+        ("x1", "p2", "Police", "arrest", "2021-03-03"),
+        ("x1", "p3", "Police", "arrest", "2021-03-03")])  # fmt: skip
+    periods = lead_periods_frame([("F1", LEAD, None)])
+    eligible = eligibility(contacts, periods).families
+    from_frame = outcome_frames(contacts, periods, eligible)
+    from_log = outcome_frames(prepare(contacts), periods, eligible)
+    assert from_frame.keys() == from_log.keys()
+    for name, frame in from_frame.items():
+        pd.testing.assert_frame_equal(from_log[name], frame, obj=name)
+    assert len(from_frame["outcomes_families"]) > 0
