@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -269,7 +270,7 @@ def load_path(
         checked[kind] = with_reader_rejects(validated, tables[kind])
         report.warnings.extend(tables[kind].warnings + checked[kind].warnings)
     writers = {"families": store.write_families, "people": store.write_people,
-               "contacts": store.write_contacts}  # fmt: skip
+               "contacts": partial(store.write_contacts, in_journey_order=True)}  # fmt: skip
     with store.loading(wait_seconds=wait_seconds):
         # Compared with the store under its load lock: no other load changes it meanwhile.
         checked["contacts"], updated, report.touched_families = _against_store(

@@ -68,8 +68,12 @@ class Store(Protocol):
         """Release the connection(s)."""
 
     # -- writes (idempotent: upsert on ids) ---------------------------------
-    def write_contacts(self, contacts: pd.DataFrame) -> int:
-        """Upsert contact rows (contract columns); return how many rows were written."""
+    def write_contacts(self, contacts: pd.DataFrame, *, in_journey_order: bool = False) -> int:
+        """Upsert contact rows (contract columns); return how many rows were written.
+
+        ``in_journey_order`` says the rows are already sorted by family, time,
+        contact and person (the loader's batches are), so a store need not sort them.
+        """
 
     def write_people(self, people: pd.DataFrame) -> int:
         """Upsert people (person_id, family_id, role, birth_month, sex)."""

@@ -106,13 +106,14 @@ class Neo4jStore(Neo4jConnection):
         return f"Neo4jStore({self.url!r})"
 
     # -- writes ---------------------------------------------------------------
-    def write_contacts(self, contacts: pd.DataFrame) -> int:
+    def write_contacts(self, contacts: pd.DataFrame, *, in_journey_order: bool = False) -> int:
         """Write contact rows: new contacts created whole, changed ones merged, unchanged skipped.
 
         Rows of one contact agree on its time, type and agency (the contract has
         it so); the first row of each contact gives the contact's properties.
         A contact whose digest (of all its rows in this call) matches the graph's
-        is not written again.
+        is not written again. The order of the rows does not matter here
+        (``in_journey_order`` is accepted for the store interface).
         """
         frame = neo4j_rows.contact_rows(contacts)
         self._loaded.append(frame[_JOURNEY_COLUMNS].drop_duplicates(["contact_id", "person_id"]))
