@@ -54,9 +54,17 @@ class Validated:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-# In a column's values joined by newlines: an empty value, or one that starts or ends with
-# whitespace. None of them (the usual export) means every value is already clean.
-_UNTRIMMED = re.compile(r"(?:^|\n)(?:\s|$)|\s(?:\n|$)")
+# A newline then whitespace (a newline included), in a column's values joined by newlines
+# with one before and after: an empty value, or one that starts with whitespace; searched
+# again in the reversed text, one that ends with it. Neither (the usual export) means every
+# value is already clean. A pattern starting with a literal is scanned for fast.
+_UNTRIMMED = re.compile(r"\n\s")
+
+
+def _trimmed(values: np.ndarray) -> bool:
+    """Whether no value of these ``str`` values is empty or has whitespace at either end."""
+    text = "\n" + "\n".join(values) + "\n"
+    return _UNTRIMMED.search(text) is None and _UNTRIMMED.search(text[::-1]) is None
 
 
 def _all_text(series: pd.Series) -> bool:
@@ -77,7 +85,7 @@ def clean_text(series: pd.Series) -> pd.Series:
     >>> clean_text(pd.Series(["a", "b c"])).tolist()
     ['a', 'b c']
     """
-    if _all_text(series) and _UNTRIMMED.search("\n".join(series.to_numpy(dtype=object))) is None:
+    if _all_text(series) and _trimmed(series.to_numpy(dtype=object)):
         return pd.Series(series.to_numpy(dtype=object), index=series.index, dtype=object)
     cleaned = [
         (value.strip() or None) if type(value) is str else _other_text(value)
@@ -118,8 +126,8 @@ def too_long(columns: dict[str, pd.Series], index: pd.Index) -> pd.Series:
     for name, series in columns.items():
         limit = ID_MAX_LENGTH if name in ID_COLUMNS else TEXT_MAX_LENGTH
         values = series.to_numpy(dtype=object)
-        texts = [v for v in values if type(v) is str]
-        if not texts or max(map(len, texts)) <= limit:  # the usual case: one pass, no per-row list
+        texts = values if _all_text(series) else [v for v in values if type(v) is str]
+        if not len(texts) or max(map(len, texts)) <= limit:  # the usual case: one pass, no list
             continue
         failed |= np.fromiter(
             (type(v) is str and len(v) > limit for v in values), bool, len(values)
