@@ -145,7 +145,8 @@ class _WindowCounter:
     def __init__(self, contacts: pd.DataFrame, families: pd.Series):
         times = contacts["occurred_at"].to_numpy(dtype="datetime64[ns]")
         self._known = ~np.isnat(times)
-        self._times = np.unique(times[self._known].view(np.int64))
+        # pd.unique then a sort: NumPy 2.4's plain np.unique is ten times slower here.
+        self._times = np.sort(pd.unique(times[self._known].view(np.int64)))
         codes, ids = pd.factorize(contacts["family_id"], sort=True)
         self._width = len(self._times) + 1
         ranks = np.searchsorted(self._times, times.view(np.int64))
