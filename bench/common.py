@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -47,3 +49,36 @@ def measure(
     measurement = Measurement(name, statistics.median(runs), runs, target_s)
     print(measurement.line(), flush=True)
     return measurement
+
+
+_BUILT: dict[tuple[int, int], Path] = {}
+_WORK: list[tempfile.TemporaryDirectory] = []
+
+
+def analysed_store(families: int, *, seed: int = 1) -> Path:
+    """The file of an analysed SQLite store of a synthetic population, built once per process.
+
+    Benchmarks that need the same population (the web pages, the JSON
+    throughput) share it instead of each generating, loading and analysing
+    their own. The folder is removed when the process ends.
+    """
+    key = (families, seed)
+    if key not in _BUILT:
+        from graph_loader.load import load_path
+        from graph_loader.stores import open_store
+        from journey.analysis import analyse_store
+        from journey.synthetic import generate, write_population
+
+        if not _WORK:
+            _WORK.append(tempfile.TemporaryDirectory(prefix="journey-bench-"))
+        root = Path(_WORK[0].name) / f"population-{families}-{seed}"
+        write_population(generate(families, seed=seed), root / "data")
+        path = root / "journey.db"
+        store = open_store(f"sqlite:///{path}")
+        try:
+            load_path(root / "data", store, rejects_dir=root)
+            analyse_store(store)
+        finally:
+            store.close()
+        _BUILT[key] = path
+    return _BUILT[key]
