@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import doctest
 import importlib
 import io
@@ -135,6 +136,26 @@ def test_csv_round_trip_keeps_values_and_defuses_formulas():
     ]
     machine = list(csv.reader(io.StringIO(frame_to_csv(frame, excel=False))))
     assert machine[1][1] == "2021-01-01T00:00:00"  # the CLI's files keep ISO 8601
+
+
+@given(
+    st.lists(
+        st.none() | st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from(["ns", "us", "s"]),
+    st.booleans(),
+)
+def test_times_are_written_as_pandas_own_formatting_would(times, unit, excel):
+    frame = pd.DataFrame({"at": pd.Series(pd.to_datetime(times), dtype=f"datetime64[{unit}]")})
+    expected = frame.to_csv(
+        index=False,
+        lineterminator="\n",
+        date_format="%Y-%m-%d %H:%M" if excel else "%Y-%m-%dT%H:%M:%S",
+    )
+    assert frame_to_csv(frame, excel=excel) == expected
+    assert frame["at"].dtype == f"datetime64[{unit}]"  # the caller's frame is left alone
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=60))
