@@ -31,14 +31,18 @@ OUTPUT_FILES = {
 }
 
 
+# What pandas' infer_dtype says of an object column none of whose cells is a list.
+_NO_LISTS = {"string", "empty", "boolean", "integer", "floating", "datetime", "date", "decimal"}
+
+
 def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """Lists (evidence ids) become ';'-joined text so that a CSV cell holds them."""
     ready = frame.copy()
     for column in ready.columns:
-        if (
-            ready[column].dtype == object
-            and ready[column].map(lambda v: isinstance(v, list | tuple)).any()
-        ):
+        values = ready[column]
+        if values.dtype != object or pd.api.types.infer_dtype(values) in _NO_LISTS:
+            continue  # a C scan says no cell is a list: skip the Python pass
+        if values.map(lambda v: isinstance(v, list | tuple)).any():
             ready[column] = ready[column].map(
                 lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v
             )
