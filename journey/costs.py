@@ -182,14 +182,23 @@ def pathway_costs(contacts: pd.DataFrame, unit_costs: pd.DataFrame, *,
     priced = priced_contacts(contacts, unit_costs)
     if not in_journey_order:
         priced = priced.sort_values(["family_id", "occurred_at", "contact_id"], kind="mergesort")
-    previous = priced.groupby("family_id", sort=False)["agency"].shift()
-    steps = priced.assign(from_agency=previous).dropna(subset=["from_agency"])
-    steps = steps[steps["from_agency"] != steps["agency"]].rename(columns={"agency": "to_agency"})
-    if steps.empty:
+    # Steps by integer codes: a contact and the one before it in the same family.
+    agency, agencies = pd.factorize(priced["agency"])
+    family = pd.factorize(priced["family_id"])[0]
+    cost = priced["cost_gbp"].to_numpy(dtype=float)
+    before, after = agency[:-1], agency[1:]
+    same_family = (family[1:] == family[:-1]) & (family[1:] >= 0)
+    step = same_family & (before >= 0) & (after >= 0) & (before != after)
+    if not step.any():
         return pd.DataFrame(columns=columns)
+    steps = pd.DataFrame({"from_agency": before[step], "to_agency": after[step],
+                          "family_id": family[1:][step], "cost_gbp": cost[1:][step]})  # fmt: skip
     grouped = steps.groupby(["from_agency", "to_agency"])
     frame = pd.DataFrame({"transitions": grouped.size(), "families": grouped["family_id"].nunique(),
                           "cost_gbp": grouped["cost_gbp"].sum()}).reset_index()  # fmt: skip
+    names = np.asarray(agencies, dtype=object)
+    frame["from_agency"] = names[frame["from_agency"].to_numpy()]
+    frame["to_agency"] = names[frame["to_agency"].to_numpy()]
     frame["mean_cost_gbp"] = (frame["cost_gbp"] / frame["transitions"]).round(2)
     frame = frame.sort_values(["cost_gbp", "from_agency", "to_agency"],
                               ascending=[False, True, True], kind="mergesort")
