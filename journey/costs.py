@@ -120,27 +120,42 @@ def journey_costs(contacts: pd.DataFrame, lead_periods: pd.DataFrame,
     contacts took an illustrative cost.
     """
     priced = priced_contacts(contacts, unit_costs)
-    priced["illustrative"] = priced["source"].fillna("illustrative").str.lower().eq("illustrative")
-    grouped = priced.groupby("family_id", sort=True)
+    # Grouped by integer family codes (sorted as the family ids are), on the needed columns only.
+    family, families = pd.factorize(priced["family_id"], sort=True)
+    source, sources = pd.factorize(priced["source"])
+    named_illustrative = pd.Series(sources, dtype=object).str.lower().eq("illustrative")
+    illustrative = np.append(named_illustrative.to_numpy(dtype=bool), True)[source]  # -1: none
+    when = priced["occurred_at"].to_numpy(dtype="datetime64[ns]")
+    rows = pd.DataFrame({"family": family, "cost_gbp": priced["cost_gbp"].to_numpy(dtype=float),
+                         "occurred_at": when, "illustrative": illustrative})  # fmt: skip
+    rows = rows[family >= 0]
+    grouped = rows.groupby("family", sort=True)
     frame = pd.DataFrame({
         "contacts": grouped.size(), "cost_gbp": grouped["cost_gbp"].sum(),
         "first_contact": grouped["occurred_at"].min(), "last_contact": grouped["occurred_at"].max(),
         "illustrative": grouped["illustrative"].any(),
-    }).reset_index()  # fmt: skip
+    })  # fmt: skip
+    frame.insert(0, "family_id", np.asarray(families, dtype=object)[frame.index.to_numpy()])
+    frame = frame.reset_index(drop=True)
     span = (frame["last_contact"] - frame["first_contact"]).dt.days / 365.25
     frame["years"] = span.clip(lower=1.0).round(2)
     frame["cost_per_year"] = (frame["cost_gbp"] / frame["years"]).round(2)
     first = lead_periods.dropna(subset=["lead_from"]).groupby("family_id")["lead_from"].min()
-    frame["lead_from"] = frame["family_id"].map(first).astype("datetime64[ns]")
-    lead = priced.assign(lead_from=priced["family_id"].map(first)).dropna(subset=["lead_from"])
-    lead = lead.astype({"lead_from": "datetime64[ns]"})
-    start, end = add_months(lead["lead_from"], -12), add_months(lead["lead_from"], 12)
-    when = lead["occurred_at"]
-    before = lead[(when >= start) & (when < lead["lead_from"])].groupby("family_id")["cost_gbp"]
-    after = lead[(when >= lead["lead_from"]) & (when < end)].groupby("family_id")["cost_gbp"]
-    has_lead = frame["lead_from"].notna()
-    frame["cost_12m_before"] = frame["family_id"].map(before.sum()).fillna(0.0).where(has_lead)
-    frame["cost_12m_after"] = frame["family_id"].map(after.sum()).fillna(0.0).where(has_lead)
+    lead_from = first.reindex(families).astype("datetime64[ns]")
+    frame["lead_from"] = lead_from.to_numpy()
+    # Each contact against its family's first lead period: 12 months before, 12 from its start.
+    has_lead = lead_from.notna().to_numpy()
+    lead = rows[has_lead[rows["family"].to_numpy()]]
+    at = lead["family"].to_numpy()
+    known = lead_from.fillna(pd.Timestamp(0))  # families without a lead are not among ``at``
+    start = add_months(known, -12).to_numpy()[at]
+    end = add_months(known, 12).to_numpy()[at]
+    begins, when = lead_from.to_numpy()[at], lead["occurred_at"].to_numpy()
+    before = lead[(when >= start) & (when < begins)].groupby("family")["cost_gbp"].sum()
+    after = lead[(when >= begins) & (when < end)].groupby("family")["cost_gbp"].sum()
+    codes = pd.Series(np.arange(len(families)))
+    frame["cost_12m_before"] = codes.map(before).fillna(0.0).where(has_lead).to_numpy()
+    frame["cost_12m_after"] = codes.map(after).fillna(0.0).where(has_lead).to_numpy()
     return frame[COST_COLUMNS]
 
 

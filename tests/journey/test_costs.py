@@ -97,3 +97,44 @@ def test_pathway_costs_equal_an_independent_count_on_a_random_population():
     for key, (count, families, cost) in expected.items():
         assert got[key][:2] == (count, families) and abs(got[key][2] - cost) < 1e-6
     assert frame["cost_gbp"].is_monotonic_decreasing
+
+
+def test_journey_costs_equal_a_plain_walk_over_each_family_and_leave_the_input_alone():
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    n = 500
+    families = [f"F{i:02d}" for i in range(30)]
+    contacts = pd.DataFrame({
+        "family_id": rng.choice(families, n), "contact_id": [f"c{i:04d}" for i in range(n)],
+        "agency": rng.choice(["Police", "GP", "School"], n), "sector": None,
+        "contact_type": "incident",
+        "occurred_at": pd.Timestamp("2019-01-31") + pd.to_timedelta(rng.integers(0, 1500, n), "D"),
+        "cost_gbp": rng.integers(0, 500, n).astype(float),
+        "source": rng.choice(["Illustrative", "PSSRU 2023", None], n),
+    })  # fmt: skip
+    leads = {f: pd.Timestamp("2020-02-29") + pd.Timedelta(days=int(rng.integers(0, 700)))
+             for f in families[::3]}  # fmt: skip
+    periods = lead_periods_frame([(f, str(at.date()), None) for f, at in leads.items()])
+    given = contacts.copy()
+    frame = journey_costs(contacts, periods, load_unit_costs()).set_index("family_id")
+    pd.testing.assert_frame_equal(contacts, given)  # priced input is not written to
+    assert list(frame.index) == sorted(contacts["family_id"].unique())
+    for family, rows in contacts.groupby("family_id"):
+        row = frame.loc[family]
+        assert row.contacts == len(rows) and row.cost_gbp == pytest.approx(rows.cost_gbp.sum())
+        span = (rows.occurred_at.max() - rows.occurred_at.min()).days / 365.25
+        assert row.years == round(max(span, 1.0), 2)
+        sources = rows.source.fillna("illustrative").str.lower()
+        assert bool(row.illustrative) == bool((sources == "illustrative").any())
+        if family not in leads:
+            assert pd.isna(row.lead_from) and pd.isna(row.cost_12m_before)
+            continue
+        start = leads[family]
+        before = rows[(rows.occurred_at >= start - pd.DateOffset(months=12))
+                      & (rows.occurred_at < start)]  # fmt: skip
+        after = rows[(rows.occurred_at >= start)
+                     & (rows.occurred_at < start + pd.DateOffset(months=12))]  # fmt: skip
+        assert row.lead_from == start
+        assert row.cost_12m_before == pytest.approx(before.cost_gbp.sum())
+        assert row.cost_12m_after == pytest.approx(after.cost_gbp.sum())
