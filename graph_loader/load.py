@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from graph_loader.defaults import BATCH_ROWS, DEFAULT_MAX_REJECT_SHARE, DEFAULT_WAIT_SECONDS
-from graph_loader.incremental import classify
+from graph_loader.incremental import classify, stored_rows
 from graph_loader.readers import ReadOptions, read_source, with_reader_rejects
 from graph_loader.rejects import write_rejects
 from graph_loader.runs import checksum
@@ -175,8 +175,10 @@ def _against_store(contacts: Validated, store: Store) -> tuple[Validated, int, t
     Rows already stored with the same content join the duplicates (see
     :mod:`graph_loader.incremental`). An empty store is not read.
     """
-    existing = store.contacts() if store.counts()["contact_rows"] else contacts.valid.iloc[:0]
-    changes = classify(contacts.valid, existing)
+    # Only the stored rows' ids and hashes are kept: the store's frame is freed at once.
+    empty = contacts.valid.iloc[:0]
+    stored = stored_rows(store.contacts() if store.counts()["contact_rows"] else empty)
+    changes = classify(contacts.valid, stored)
     duplicates = contacts.duplicates + changes.unchanged
     kept = replace(contacts, valid=changes.write, duplicates=duplicates)
     return kept, changes.updated, changes.touched_families

@@ -142,3 +142,30 @@ def test_classify_matches_an_independent_count():
     assert changes.touched_families == ("F2", "F4")
     empty = classify(frame(SECOND), frame(FIRST).iloc[:0])
     assert (empty.new, empty.updated, empty.unchanged) == (4, 0, 0)
+
+
+_ROW = {"contact_id": "c1", "person_id": "p1", "family_id": "F1", "agency": "Police",
+        "sector": "police", "contact_type": "incident", "referred_by": None, "service": None,
+        "source_system": None, "occurred_at": pd.Timestamp("2021-01-01 10:00:00")}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "updated"),
+    [
+        ({"agency": "GP"}, True),
+        ({"referred_by": "School"}, True),  # a missing value gets one
+        ({"sector": None}, True),  # a value goes missing
+        ({"occurred_at": pd.Timestamp("2021-01-01 10:00:01")}, True),  # one second later
+        ({"occurred_at": pd.Timestamp("2021-01-01 10:00:00.4")}, False),  # stored to the second
+        ({"occurred_at": pd.NaT}, True),
+        ({"family_id": "F2"}, True),
+        ({}, False),
+    ],
+)
+def test_a_change_to_any_one_column_is_an_update_and_nothing_else_is(change, updated):
+    stored = pd.DataFrame([_ROW, _ROW | {"contact_id": "c2"}])
+    incoming = pd.DataFrame([_ROW | change, _ROW | {"contact_id": "c2"}])
+    changes = classify(incoming, stored)
+    assert (changes.updated, changes.unchanged) == ((1, 1) if updated else (0, 2))
+    touched = ("F1", "F2") if change.get("family_id") else ("F1",) if updated else ()
+    assert changes.touched_families == touched
