@@ -19,8 +19,9 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+
+from journey.times import time_strings
 
 __all__ = ["safe_cell", "frame_to_csv", "excel_csv_bytes", "csv_filename", "write_csv"]
 
@@ -67,18 +68,10 @@ def _percent(column: pd.Series) -> pd.Series:
 def _times_as_text(frame: pd.DataFrame, *, excel: bool) -> pd.DataFrame:
     """Naive date-time columns as text, formatted by NumPy in one pass rather than pandas'
     value-by-value ``strftime`` (missing stays missing); other columns untouched."""
-    unit = "m" if excel else "s"
+    unit, sep = ("m", " ") if excel else ("s", "T")
     for name in frame.columns:
-        column = frame[name]
-        if not pd.api.types.is_datetime64_dtype(column.dtype):
-            continue
-        values = column.to_numpy()
-        text = np.datetime_as_string(values, unit=unit)
-        if excel:
-            text = np.char.replace(text, "T", " ")
-        text = text.astype(object)
-        text[np.isnat(values)] = None
-        frame[name] = text
+        if pd.api.types.is_datetime64_dtype(frame[name].dtype):
+            frame[name] = time_strings(frame[name].to_numpy(), unit=unit, sep=sep)
     return frame
 
 

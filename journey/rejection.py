@@ -54,16 +54,20 @@ class Validated:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-# A newline then whitespace (a newline included), in a column's values joined by newlines
-# with one before and after: an empty value, or one that starts with whitespace; searched
-# again in the reversed text, one that ends with it. Neither (the usual export) means every
-# value is already clean. A pattern starting with a literal is scanned for fast.
-_UNTRIMMED = re.compile(r"\n\s")
+# A newline then whitespace other than a newline, in a column's values joined by newlines
+# with one before and after: a value that starts with whitespace; searched again in the
+# reversed text, one that ends with it. Neither (the usual export), and no value holding a
+# newline of its own, means every value is clean or empty. A pattern starting with a
+# literal is scanned for fast.
+_UNTRIMMED = re.compile(r"\n[^\S\n]")
 
 
 def _trimmed(values: np.ndarray) -> bool:
-    """Whether no value of these ``str`` values is empty or has whitespace at either end."""
+    """Whether no value of these ``str`` values holds a newline or has whitespace at either end
+    (empty values allowed)."""
     text = "\n" + "\n".join(values) + "\n"
+    if text.count("\n") != len(values) + 1:
+        return False
     return _UNTRIMMED.search(text) is None and _UNTRIMMED.search(text[::-1]) is None
 
 
@@ -84,12 +88,22 @@ def clean_text(series: pd.Series) -> pd.Series:
     ['a', None, None, '7']
     >>> clean_text(pd.Series(["a", "b c"])).tolist()
     ['a', 'b c']
+    >>> clean_text(pd.Series(["a", None, float("nan")])).tolist()
+    ['a', None, None]
     """
-    if _all_text(series) and _trimmed(series.to_numpy(dtype=object)):
-        return pd.Series(series.to_numpy(dtype=object), index=series.index, dtype=object)
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):  # text, or missing
+        missing = pd.isna(values)
+        if _trimmed(values[~missing] if missing.any() else values):
+            empty = missing | (values == "")
+            if not empty.any():
+                return pd.Series(values, index=series.index, dtype=object)
+            cleaned = values.copy()
+            cleaned[empty] = None
+            return pd.Series(cleaned, index=series.index, dtype=object)
     cleaned = [
         (value.strip() or None) if type(value) is str else _other_text(value)
-        for value in series.to_numpy(dtype=object)
+        for value in values
     ]
     return pd.Series(cleaned, index=series.index, dtype=object)
 

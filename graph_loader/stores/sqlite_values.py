@@ -12,6 +12,7 @@ import pandas as pd
 
 from graph_loader.stores.sqlite_schema import NULLABLE_CONTACT_COLUMNS
 from journey.store import LoadRecord
+from journey.times import time_strings
 
 __all__ = ["TIME_FORMAT", "time_text", "parse_time_text", "with_times", "records", "load_line",
            "split_columns"]  # fmt: skip
@@ -32,10 +33,8 @@ def time_text(values: pd.Series) -> pd.Series:
     times = pd.to_datetime(values)
     if times.dt.tz is not None:
         times = times.dt.tz_localize(None)
-    seconds = times.to_numpy(dtype="datetime64[s]")
-    text = pd.Series(np.datetime_as_string(seconds, unit="s").astype(object), index=values.index)
-    text = text.str.replace("T", " ", regex=False)
-    return text.where(times.notna(), None)
+    text = time_strings(times.to_numpy(dtype="datetime64[s]"), sep=" ")
+    return pd.Series(text, index=values.index, dtype=object)
 
 
 def parse_time_text(values: pd.Series) -> pd.Series:

@@ -1,4 +1,5 @@
-"""The column checks the validators share, against plain per-value definitions."""
+"""The column checks the validators share (and the times' stripping), against plain per-value
+definitions."""
 
 from __future__ import annotations
 
@@ -28,3 +29,20 @@ def test_clean_text_of_mixed_values_and_control_characters(values):
     assert clean_text(pd.Series(values, dtype=object)).tolist() == expected
     control = [isinstance(v, str) and any(c in v for c in "\x00\x1c") for v in values]
     assert has_control(pd.Series(values, dtype=object)).tolist() == control
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_TEXT, st.none(), st.just(float("nan"))), min_size=1, max_size=6))
+def test_clean_text_of_text_with_missing_values_as_str_strip_does(values):
+    # Text and missing values only: the fast path for a clean column with gaps.
+    expected = [v.strip() or None if isinstance(v, str) else None for v in values]
+    assert clean_text(pd.Series(values, dtype=object)).tolist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_TEXT, st.none()), min_size=1, max_size=6))
+def test_times_are_stripped_before_parsing_as_str_strip_does(values):
+    from journey.times import _stripped
+
+    expected = [v.strip() if isinstance(v, str) else "" for v in values]
+    assert _stripped(pd.Series(values, dtype=object)) == expected
