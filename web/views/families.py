@@ -1,8 +1,16 @@
-"""The families list (``/families``, ``.json``, ``.csv``) and one family's journey page and maps."""
+"""The families list (``/families``, ``.json``, ``.csv``) and one family's journey page and maps.
+
+One family's page and JSON twin come from the app's family cache
+(:mod:`web.family_cache`): the context is built, de-identified for the
+viewer's role and encoded once per role, family and data version.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, request, url_for
+import pickle
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from journey.csv_export import csv_filename, excel_csv_bytes
@@ -16,9 +24,9 @@ from web.contexts.families import (
 )
 from web.contexts.family import family_page
 from web.contexts.family_csv import family_contacts_frame
-from web.data import service_data
-from web.privacy import deidentify_frame, row_filter
-from web.render import MAP_CSP, respond
+from web.data import ServiceData, service_data
+from web.privacy import deidentify_frame, row_filter, viewer
+from web.render import MAP_CSP, respond, to_jsonable
 
 __all__ = ["blueprint"]
 
@@ -76,11 +84,36 @@ def families_csv() -> Response:
 @blueprint.get("/families/<family_id>.<any(json):fmt>")
 def family(family_id: str, fmt: str) -> Response:
     """One family's journey: maps, metrics, intervention points (404 for an unknown family)."""
+    data = service_data()
     max_contacts = current_app.config["MAX_MAP_CONTACTS"]
-    context = family_context(service_data(), family_id, max_contacts=max_contacts)
-    return respond(
-        "family.html", context, fmt, page=lambda c: family_page(c, max_contacts=max_contacts)
-    )
+    if fmt == "json":
+        body = _cached(data, "json", family_id, max_contacts, _json_bytes)
+        return Response(body, mimetype="application/json")
+    context = pickle.loads(_cached(data, "page", family_id, max_contacts, pickle.dumps))
+    values = {**context, **family_page(context, max_contacts=max_contacts)}
+    return Response(render_template("family.html", **values), mimetype="text/html")
+
+
+def _json_bytes(context: dict[str, Any]) -> bytes:
+    """The JSON twin's body, exactly as :func:`web.render.respond` would send it."""
+    return jsonify(to_jsonable(context)).get_data()
+
+
+def _cached(data: ServiceData, kind: str, family_id: str, max_contacts: int, encode) -> bytes:
+    """The family's context as the current user's role sees it, encoded, from the family cache.
+
+    The key holds the role and whether it sees identified data, so no role is
+    ever answered from another's entry; the version is the data version.
+    """
+    identified = viewer() is None
+    key = (kind, g.user.role if g.get("user") else None, identified, family_id, max_contacts)
+
+    def build() -> bytes:
+        context = family_context(data, family_id, max_contacts=max_contacts)
+        shown = current_app.extensions.get("journey.context_filter")
+        return encode(shown(context) if shown is not None else context)
+
+    return data.family_cache.get_or_build(data.version(), key, build)
 
 
 @blueprint.get("/families/<family_id>/contacts.csv")
