@@ -1,8 +1,10 @@
 """The families list (``/families``, ``.json``, ``.csv``) and one family's journey page and maps.
 
 One family's page and JSON twin come from the app's family cache
-(:mod:`web.family_cache`): the context is built, de-identified for the
-viewer's role and encoded once per role, family and data version.
+(:mod:`web.family_cache`): the context is built and de-identified for the
+viewer's role once per role, family and data version, and kept pickled; the
+JSON twin's body is encoded from it once and kept too. The page is rendered on
+every request (it carries the user's name and CSRF token).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from web.contexts.families import (
 )
 from web.contexts.family import family_page
 from web.contexts.family_csv import family_contacts_frame
-from web.data import ServiceData, service_data
+from web.data import service_data
 from web.privacy import deidentify_frame, row_filter, viewer
 from web.render import MAP_CSP, respond, to_jsonable
 
@@ -86,10 +88,25 @@ def family(family_id: str, fmt: str) -> Response:
     """One family's journey: maps, metrics, intervention points (404 for an unknown family)."""
     data = service_data()
     max_contacts = current_app.config["MAX_MAP_CONTACTS"]
+    version = data.version()
+    # The role, and whether it sees identified data: no role is answered from another's entry.
+    viewer_key = (g.user.role if g.get("user") else None, viewer() is None)
+    key = (viewer_key, family_id, max_contacts)
+
+    def shown() -> bytes:
+        context = family_context(data, family_id, max_contacts=max_contacts)
+        deidentify = current_app.extensions.get("journey.context_filter")
+        return pickle.dumps(deidentify(context) if deidentify is not None else context)
+
+    def page_context() -> dict[str, Any]:
+        return pickle.loads(data.family_cache.get_or_build(version, ("page", *key), shown))
+
     if fmt == "json":
-        body = _cached(data, "json", family_id, max_contacts, _json_bytes)
+        body = data.family_cache.get_or_build(
+            version, ("json", *key), lambda: _json_bytes(page_context())
+        )
         return Response(body, mimetype="application/json")
-    context = pickle.loads(_cached(data, "page", family_id, max_contacts, pickle.dumps))
+    context = page_context()
     values = {**context, **family_page(context, max_contacts=max_contacts)}
     return Response(render_template("family.html", **values), mimetype="text/html")
 
@@ -97,23 +114,6 @@ def family(family_id: str, fmt: str) -> Response:
 def _json_bytes(context: dict[str, Any]) -> bytes:
     """The JSON twin's body, exactly as :func:`web.render.respond` would send it."""
     return jsonify(to_jsonable(context)).get_data()
-
-
-def _cached(data: ServiceData, kind: str, family_id: str, max_contacts: int, encode) -> bytes:
-    """The family's context as the current user's role sees it, encoded, from the family cache.
-
-    The key holds the role and whether it sees identified data, so no role is
-    ever answered from another's entry; the version is the data version.
-    """
-    identified = viewer() is None
-    key = (kind, g.user.role if g.get("user") else None, identified, family_id, max_contacts)
-
-    def build() -> bytes:
-        context = family_context(data, family_id, max_contacts=max_contacts)
-        shown = current_app.extensions.get("journey.context_filter")
-        return encode(shown(context) if shown is not None else context)
-
-    return data.family_cache.get_or_build(data.version(), key, build)
 
 
 @blueprint.get("/families/<family_id>/contacts.csv")
