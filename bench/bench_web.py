@@ -8,8 +8,9 @@ browser), signed in as an analyst; the app is prepared with
 read once, heap frozen). A family's page is timed twice on ~50 families of
 about 300 contacts: its first view, which runs the family's analyses, and a
 second view, which the family cache answers (the page is still rendered for
-the signed-in user); then its JSON twin, encoded from the cached context. The pathways page is timed on ~50 different (cohort,
-minimum) pairs, so no cache answers. Pages do not wait for their maps: each
+the signed-in user); then its JSON twin, encoded from the cached context.
+The pathways page is timed on ~50 different (cohort, minimum) pairs, so no
+cache answers. Pages do not wait for their maps: each
 map document is drawn by the iframe's own request, timed on its own line.
 Targets: p95 <= 50 ms (family page, as a returning viewer sees it),
 p95 <= 100 ms (pathways page).
@@ -103,7 +104,8 @@ def run() -> list[Measurement]:
             "family page, viewed again (family cache)", client, pages, 0.050
         ))  # fmt: skip
         results.append(_time_requests(
-            "  its JSON twin (encoded from the cached page)", client, [f"{p}.json" for p in pages], None
+            "  its JSON twin (encoded from the cached page)", client,
+            [f"{p}.json" for p in pages], None,
         ))  # fmt: skip
         for kind in ("swimlane", "network"):
             results.append(
