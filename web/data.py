@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -110,6 +111,9 @@ class ServiceData:
         self._cache_size = cache_size
         self.family_cache = FamilyCache(max_bytes=family_cache_bytes)
         self._lock = threading.Lock()
+        # The latest data version read from the store, with when its read began.
+        self._last_version: tuple[int, tuple] | None = None
+        self._version_lock = threading.Lock()
         self._closer = closer
         self._on_close: list[Callable[[], None]] = []
 
@@ -151,16 +155,37 @@ class ServiceData:
         """What the cached values depend on: the analysis run (:func:`run_id`) and the newest load.
 
         Read once per request (kept on ``flask.g``), so a page that uses several
-        cached values asks the store once.
+        cached values asks the store once. Requests that ask at the same time
+        share a read, but only one that began after they asked, so every
+        request sees every load and analysis finished before it asked (see
+        :meth:`_shared_version`).
         """
         if has_app_context() and "journey_version" in g:
             return g.journey_version
-        loads = self.store.loads()
-        newest = None if loads.empty else tuple(str(v) for v in loads.iloc[0].tolist())
-        version = (run_id(self.meta()), len(loads), newest)
+        version = self._shared_version()
         if has_app_context():
             g.journey_version = version
         return version
+
+    def _shared_version(self) -> tuple:
+        """The data version from a store read that began no earlier than this call.
+
+        Reads are taken one at a time; a caller that waited while another
+        read ran reads again, and those who waited behind it take that read.
+        Under many concurrent requests this saves most reads of the load log,
+        and never hands a request a version older than its own read would be.
+        """
+        asked = time.perf_counter_ns()
+        with self._version_lock:
+            shared = self._last_version
+            if shared is not None and shared[0] >= asked:
+                return shared[1]
+            began = time.perf_counter_ns()
+            loads = self.store.loads()
+            newest = None if loads.empty else tuple(str(v) for v in loads.iloc[0].tolist())
+            version = (run_id(self.meta()), len(loads), newest)
+            self._last_version = (began, version)
+            return version
 
     def cached(self, key: Hashable, build: Callable[[], T], *, version: tuple | None = None) -> T:
         """Return the value cached under ``key`` for the current data version, building it once."""

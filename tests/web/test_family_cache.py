@@ -1,21 +1,26 @@
-"""The family cache: bounded, per role, never stale after a new analysis or load."""
+"""The family cache: bounded, per role, never stale after a new analysis or load; its version."""
 
 from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from datetime import datetime
 
+import pandas as pd
 import pytest
 
 from journey.analysis import analyse_store
 from journey.store import LoadRecord
+from journey.taxonomy import default_taxonomy
 from tests.builders import contacts_frame
 from tests.web.conftest import TEST_CONFIG
 from tests.web.signin import signed_in_client
 from tests.web.test_access import pseudonym_of
 from tests.web.test_privacy import REAL_IDS
 from web.app import create_app
+from web.data import ServiceData
 from web.family_cache import FamilyCache
 
 
@@ -194,3 +199,55 @@ def test_the_bound_holds_in_the_app(store, fresh):
 def test_no_family_answers_are_kept_when_the_bound_is_zero(fresh):
     assert fresh.get("/families/F001.json").status_code == 200
     assert len(_cache(fresh.application)) == 0
+
+
+# -- the data version the entries are keyed by ---------------------------------------------
+
+
+class _CountingStore:
+    """A store's load log and results meta, counting reads; ``gate`` holds a read until set."""
+
+    def __init__(self):
+        self.reads = 0
+        self.loads_frame = pd.DataFrame({"load_id": [1], "finished_at": ["2023-01-02"]})
+        self.gate = threading.Event()
+        self.gate.set()
+        self.reading = threading.Event()
+
+    def loads(self) -> pd.DataFrame:
+        self.reads += 1
+        self.reading.set()
+        self.gate.wait(timeout=10)
+        return self.loads_frame
+
+    def results_meta(self) -> dict:
+        return {"created_at": "2026-01-02T03:04:05+00:00"}
+
+
+def test_every_version_read_sees_a_load_finished_before_it_was_asked_for():
+    store = _CountingStore()
+    data = ServiceData(store, default_taxonomy())
+    first = data.version()
+    store.loads_frame = pd.DataFrame({"load_id": [2, 1], "finished_at": ["2023-02-01", "x"]})
+    second = data.version()
+    assert store.reads == 2
+    assert first != second and second[1:] == (2, ("2", "2023-02-01"))
+
+
+def test_requests_waiting_behind_a_read_share_the_next_one():
+    store = _CountingStore()
+    data = ServiceData(store, default_taxonomy())
+    store.gate.clear()
+    first = threading.Thread(target=data.version)
+    first.start()
+    assert store.reading.wait(timeout=10)  # the first read has begun and is held
+    versions = []
+    waiting = [threading.Thread(target=lambda: versions.append(data.version())) for _ in range(3)]
+    for thread in waiting:
+        thread.start()
+    time.sleep(0.3)  # all three have asked, after the first read began: they may not take it
+    store.gate.set()
+    for thread in [first, *waiting]:
+        thread.join(timeout=10)
+    assert store.reads == 2  # the held read, then one read for the three who waited
+    assert len(versions) == 3 and len(set(versions)) == 1
