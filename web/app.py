@@ -24,6 +24,7 @@ from journey.journeys import MAX_DETAILED_CONTACTS
 from journey.store import Store
 from journey.taxonomy import default_taxonomy
 from web.data import ServiceData
+from web.family_cache import DEFAULT_MAX_BYTES
 from web.render import register_error_handlers, register_template_helpers, security_headers
 from web.security import SECURITY_DEFAULTS
 from web.security import install as install_security
@@ -36,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_PER_PAGE": 500,
     # Journey maps of one family aggregate beyond this many contacts.
     "MAX_MAP_CONTACTS": MAX_DETAILED_CONTACTS,
+    # The most one family's cached pages and JSON twins hold together (web/family_cache.py).
+    "FAMILY_CACHE_BYTES": DEFAULT_MAX_BYTES,
     "JSON_SORT_KEYS": False,
     "SESSION_COOKIE_SAMESITE": "Lax",
     **SECURITY_DEFAULTS,
@@ -59,7 +62,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ``TAXONOMY``
             a :class:`journey.taxonomy.Taxonomy` (default: the shipped one);
         ``FAMILIES_PER_PAGE``, ``MAX_PER_PAGE``, ``MAX_MAP_CONTACTS``
-            list and map sizes (defaults 50, 500, 500).
+            list and map sizes (defaults 50, 500, 500);
+        ``FAMILY_CACHE_BYTES``
+            the bound of the cache of family pages and their JSON twins
+            (default 64 MiB; 0 computes every one afresh).
 
     Returns
     -------
@@ -80,13 +86,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = app.config["JSON_SORT_KEYS"]
     taxonomy = app.config.get("TAXONOMY") or default_taxonomy()
     store = app.config.get("STORE")
+    family_cache_bytes = int(app.config["FAMILY_CACHE_BYTES"])
     if store is not None:
-        app.extensions["journey"] = ServiceData(store, taxonomy)
+        app.extensions["journey"] = ServiceData(
+            store, taxonomy, family_cache_bytes=family_cache_bytes
+        )
     else:
         store = _open_store(app.config.get("STORE_URL"))
         # The finalizer holds the store, never the app, so the app can be collected.
         closer = weakref.finalize(app, store.close)
-        app.extensions["journey"] = ServiceData(store, taxonomy, closer=closer)
+        app.extensions["journey"] = ServiceData(
+            store, taxonomy, family_cache_bytes=family_cache_bytes, closer=closer
+        )
 
     from web import maps_view
     from web.views import (

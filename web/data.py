@@ -2,9 +2,11 @@
 
 Stored analysis results change only when ``journey analyse`` runs again, and
 the contacts only when a load finishes, so frames and maps derived from them
-are cached per *data version*: the results' creation time plus the load log's
-newest line. The cache belongs to the application object (no module globals),
-so every test app starts empty.
+are cached per *data version*: the analysis run (its creation time and a
+digest of its meta) plus the load log's newest line. The caches belong to the
+application object (no module globals), so every test app starts empty; one
+family's page and JSON twin have a cache of their own
+(:class:`web.family_cache.FamilyCache`, bounded by size).
 
 Pages that show stored analysis results read them with
 :meth:`ServiceData.analysed_result`, which raises :class:`NotAnalysed` (503
@@ -14,21 +16,25 @@ such page and its JSON twin answer alike before the first analysis.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import pandas as pd
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from werkzeug.exceptions import ServiceUnavailable
 
 from journey.errors import NotFoundError
 from journey.store import Store
 from journey.taxonomy import Taxonomy
+from web.family_cache import DEFAULT_MAX_BYTES, FamilyCache
 
-__all__ = ["ServiceData", "service_data", "NotAnalysed", "NOT_ANALYSED"]
+__all__ = ["ServiceData", "service_data", "run_id", "NotAnalysed", "NOT_ANALYSED"]
 
 NOT_ANALYSED = "No analysis results yet: run `journey analyse` first, then reload this page."
 
@@ -49,6 +55,27 @@ class NotAnalysed(ServiceUnavailable):
 T = TypeVar("T")
 
 
+def run_id(meta: dict[str, Any] | None) -> str | None:
+    """What tells one stored analysis run from another: its creation time and a meta digest.
+
+    The creation time alone is to the second; the digest (of the parameters,
+    counts and step timings) tells apart two runs made within one second.
+
+    Examples
+    --------
+    >>> run_id(None) is None
+    True
+    >>> a = run_id({"created_at": "2026-01-02T03:04:05+00:00", "run_seconds": 1.5})
+    >>> b = run_id({"created_at": "2026-01-02T03:04:05+00:00", "run_seconds": 1.25})
+    >>> a.startswith("2026-01-02T03:04:05+00:00 "), a == b
+    (True, False)
+    """
+    if meta is None:
+        return None
+    digest = hashlib.sha256(json.dumps(meta, sort_keys=True, default=str).encode()).hexdigest()
+    return f"{meta.get('created_at')} {digest[:16]}"
+
+
 class ServiceData:
     """What the views read: the store, the taxonomy and cached derived values.
 
@@ -60,6 +87,9 @@ class ServiceData:
         Agencies, sectors and indicator sets.
     cache_size : int, default 256
         How many derived values (maps, frames) to keep.
+    family_cache_bytes : int, default 64 MiB
+        The bound of :attr:`family_cache`, one family's encoded page context
+        and JSON twin per viewer's role (0 keeps none).
     closer : weakref.finalize, optional
         Set when the app opened the store itself: closes it, once, on
         :meth:`close` or when the app is disposed. Without it the store
@@ -72,13 +102,18 @@ class ServiceData:
         taxonomy: Taxonomy,
         *,
         cache_size: int = 256,
+        family_cache_bytes: int = DEFAULT_MAX_BYTES,
         closer: weakref.finalize | None = None,
     ):
         self.store = store
         self.taxonomy = taxonomy
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
         self._cache_size = cache_size
+        self.family_cache = FamilyCache(max_bytes=family_cache_bytes)
         self._lock = threading.Lock()
+        # The latest data version read from the store, with when its read began.
+        self._last_version: tuple[int, tuple] | None = None
+        self._version_lock = threading.Lock()
         self._closer = closer
         self._on_close: list[Callable[[], None]] = []
 
@@ -94,6 +129,7 @@ class ServiceData:
         """
         with self._lock:
             self._cache.clear()
+        self.family_cache.clear()
         for release in self._on_close:
             release()
         if self._closer is not None:
@@ -104,24 +140,52 @@ class ServiceData:
         self._on_close.append(release)
 
     def meta(self) -> dict[str, Any] | None:
-        """The stored results' meta (parameters, counts, created_at); None before any analysis."""
-        return self.store.results_meta()
+        """The stored results' meta (parameters, counts, created_at); None before any analysis.
+
+        Read once per request (kept on ``flask.g``): a page asks for it several times.
+        """
+        if has_request_context() and "journey_meta" in g:
+            return g.journey_meta
+        meta = self.store.results_meta()
+        if has_request_context():
+            g.journey_meta = meta
+        return meta
 
     def version(self) -> tuple:
-        """What the cached values depend on: the results' creation time and the newest load.
+        """What the cached values depend on: the analysis run (:func:`run_id`) and the newest load.
 
         Read once per request (kept on ``flask.g``), so a page that uses several
-        cached values asks the store once.
+        cached values asks the store once. Requests that ask at the same time
+        share a read, but only one that began after they asked, so every
+        request sees every load and analysis finished before it asked (see
+        :meth:`_shared_version`).
         """
         if has_app_context() and "journey_version" in g:
             return g.journey_version
-        meta = self.meta() or {}
-        loads = self.store.loads()
-        newest = None if loads.empty else tuple(str(v) for v in loads.iloc[0].tolist())
-        version = (str(meta.get("created_at")), len(loads), newest)
+        version = self._shared_version()
         if has_app_context():
             g.journey_version = version
         return version
+
+    def _shared_version(self) -> tuple:
+        """The data version from a store read that began no earlier than this call.
+
+        Reads are taken one at a time; a caller that waited while another
+        read ran reads again, and those who waited behind it take that read.
+        Under many concurrent requests this saves most reads of the load log,
+        and never hands a request a version older than its own read would be.
+        """
+        asked = time.perf_counter_ns()
+        with self._version_lock:
+            shared = self._last_version
+            if shared is not None and shared[0] >= asked:
+                return shared[1]
+            began = time.perf_counter_ns()
+            loads = self.store.loads()
+            newest = None if loads.empty else tuple(str(v) for v in loads.iloc[0].tolist())
+            version = (run_id(self.meta()), len(loads), newest)
+            self._last_version = (began, version)
+            return version
 
     def cached(self, key: Hashable, build: Callable[[], T], *, version: tuple | None = None) -> T:
         """Return the value cached under ``key`` for the current data version, building it once."""
@@ -159,7 +223,7 @@ class ServiceData:
         meta = self.meta()
         if meta is None:
             return None
-        version = (str(meta.get("created_at")),)
+        version = (run_id(meta),)
 
         def read() -> pd.DataFrame | None:
             try:

@@ -11,10 +11,15 @@ from typing import Any
 
 import pandas as pd
 
-from journey.outcome_plan import default_plan
+from journey.outcome_plan import OutcomePlan, default_plan
 from web.data import ServiceData
 
 __all__ = ["family_outcomes", "evidence_reasons"]
+
+
+def _plan(data: ServiceData) -> OutcomePlan:
+    """The shipped plan, read from its file once per app (it never changes while serving)."""
+    return data.cached(("default_plan",), default_plan, version=("shipped",))
 
 
 def _evidence(ids: list[str], contacts: pd.DataFrame) -> list[dict[str, Any]]:
@@ -31,7 +36,8 @@ def family_outcomes(data: ServiceData, family_id: str,
     rows, periods = data.result("outcomes_families"), data.result("outcome_periods")
     if rows is None or periods is None:
         return None
-    labels = {o.id: (o.label or o.id, o.describe()) for o in default_plan().outcomes}
+    plan = _plan(data)
+    labels = {o.id: (o.label or o.id, o.describe()) for o in plan.outcomes}
     mine = rows[rows["family_id"] == family_id]
     shown = []
     for period in periods[periods["family_id"] == family_id].itertuples(index=False):
@@ -55,7 +61,7 @@ def family_outcomes(data: ServiceData, family_id: str,
             "plan_met_on": None if pd.isna(period.plan_met_on) else period.plan_met_on,
             "outcomes": outcomes,
         })  # fmt: skip
-    return {"plan": default_plan().name, "periods": shown}
+    return {"plan": plan.name, "periods": shown}
 
 
 def evidence_reasons(data: ServiceData, family_id: str) -> dict[str, str]:
@@ -63,7 +69,7 @@ def evidence_reasons(data: ServiceData, family_id: str) -> dict[str, str]:
     rows = data.result("outcomes_families")
     if rows is None:
         return {}
-    labels = {o.id: o.label or o.id for o in default_plan().outcomes}
+    labels = {o.id: o.label or o.id for o in _plan(data).outcomes}
     reasons: dict[str, list[str]] = {}
     for row in rows[rows["family_id"] == family_id].itertuples(index=False):
         for contact_id in row.evidence:

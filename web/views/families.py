@@ -1,8 +1,18 @@
-"""The families list (``/families``, ``.json``, ``.csv``) and one family's journey page and maps."""
+"""The families list (``/families``, ``.json``, ``.csv``) and one family's journey page and maps.
+
+One family's page and JSON twin come from the app's family cache
+(:mod:`web.family_cache`): the context is built and de-identified for the
+viewer's role once per role, family and data version, and kept pickled; the
+JSON twin's body is encoded from it once and kept too. The page is rendered on
+every request (it carries the user's name and CSRF token).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, request, url_for
+import pickle
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from journey.csv_export import csv_filename, excel_csv_bytes
@@ -17,8 +27,8 @@ from web.contexts.families import (
 from web.contexts.family import family_page
 from web.contexts.family_csv import family_contacts_frame
 from web.data import service_data
-from web.privacy import deidentify_frame, row_filter
-from web.render import MAP_CSP, respond
+from web.privacy import deidentify_frame, row_filter, viewer
+from web.render import MAP_CSP, respond, to_jsonable
 
 __all__ = ["blueprint"]
 
@@ -76,11 +86,34 @@ def families_csv() -> Response:
 @blueprint.get("/families/<family_id>.<any(json):fmt>")
 def family(family_id: str, fmt: str) -> Response:
     """One family's journey: maps, metrics, intervention points (404 for an unknown family)."""
+    data = service_data()
     max_contacts = current_app.config["MAX_MAP_CONTACTS"]
-    context = family_context(service_data(), family_id, max_contacts=max_contacts)
-    return respond(
-        "family.html", context, fmt, page=lambda c: family_page(c, max_contacts=max_contacts)
-    )
+    version = data.version()
+    # The role, and whether it sees identified data: no role is answered from another's entry.
+    viewer_key = (g.user.role if g.get("user") else None, viewer() is None)
+    key = (viewer_key, family_id, max_contacts)
+
+    def shown() -> bytes:
+        context = family_context(data, family_id, max_contacts=max_contacts)
+        deidentify = current_app.extensions.get("journey.context_filter")
+        return pickle.dumps(deidentify(context) if deidentify is not None else context)
+
+    def page_context() -> dict[str, Any]:
+        return pickle.loads(data.family_cache.get_or_build(version, ("page", *key), shown))
+
+    if fmt == "json":
+        body = data.family_cache.get_or_build(
+            version, ("json", *key), lambda: _json_bytes(page_context())
+        )
+        return Response(body, mimetype="application/json")
+    context = page_context()
+    values = {**context, **family_page(context, max_contacts=max_contacts)}
+    return Response(render_template("family.html", **values), mimetype="text/html")
+
+
+def _json_bytes(context: dict[str, Any]) -> bytes:
+    """The JSON twin's body, exactly as :func:`web.render.respond` would send it."""
+    return jsonify(to_jsonable(context)).get_data()
 
 
 @blueprint.get("/families/<family_id>/contacts.csv")
