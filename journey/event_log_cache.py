@@ -41,6 +41,7 @@ __all__ = [
     "forget_prepared",
     "object_addresses",
     "parts_for",
+    "prepared_frames",
     "shares_objects",
 ]
 
@@ -247,6 +248,18 @@ def parts_for(frame: pd.DataFrame) -> PreparedParts:
         while len(_ENTRIES) > MOST_FRAMES:
             _ENTRIES.popitem(last=False)
         return parts
+
+
+def prepared_frames() -> int:
+    """How many contacts frames have a prepared event log kept.
+
+    Examples
+    --------
+    >>> forget_prepared(); prepared_frames()
+    0
+    """
+    with _LOCK:
+        return len(_ENTRIES)
 
 
 def forget_prepared(contacts: pd.DataFrame | None = None) -> None:

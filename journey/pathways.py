@@ -23,10 +23,11 @@ same. Variants change (``A A B`` becomes ``A → B``); starts and ends do not.
 
 Every function takes the contacts frame, :class:`~journey.event_log.PreparedContacts`
 or the :class:`~journey.event_log.AgencyJourneys` cut from them; building the
-log is most of the work, so pass one to several functions run on the same
-contacts. All work is vectorised with numpy: nothing loops per contact or per
-family. :func:`compact_variants` folds the variants followed by one family
-each into one row, as ``variants.csv`` has them.
+log is most of the work, and it is done once per frame however many
+functions read it (:func:`journey.event_log.prepare`). All work is vectorised
+with numpy: nothing loops per contact or per family. :func:`compact_variants`
+folds the variants followed by one family each into one row, as
+``variants.csv`` has them.
 """
 
 from __future__ import annotations
@@ -39,25 +40,12 @@ import pandas as pd
 
 from journey.arrays import DAY_NS, run_starts, unique_ints
 from journey.event_log import AgencyJourneys, PreparedContacts, agency_journeys
-from journey.sequences import (
-    representatives,
-    sequence_groups,
-    sequence_labels,
-    sequence_order,
-)
+from journey.sequences import representatives, sequence_groups, sequence_labels, sequence_order
 
 __all__ = [
-    "pathways",
-    "pathway_ends",
-    "variants",
-    "flow_graph",
-    "cohort_pathways",
-    "compact_variants",
-    "ONE_FAMILY_VARIANTS",
-    "PATHWAY_COLUMNS",
-    "ENDS_COLUMNS",
-    "VARIANT_COLUMNS",
-]
+    "pathways", "pathway_ends", "variants", "flow_graph", "cohort_pathways", "compact_variants",
+    "ONE_FAMILY_VARIANTS", "PATHWAY_COLUMNS", "ENDS_COLUMNS", "VARIANT_COLUMNS",
+]  # fmt: skip
 
 PATHWAY_COLUMNS = ["from_agency", "to_agency", "transitions", "families", "median_days"]
 ENDS_COLUMNS = ["agency", "starts", "ends"]
@@ -68,8 +56,7 @@ def _pairs(journeys: AgencyJourneys, collapse_repeats: bool) -> tuple[np.ndarray
     """Each pair of consecutive contacts as ``from * agencies + to``, and the time between them.
 
     Pairs that are no transition (two families' contacts, or a repeat when
-    collapsing) get the code agencies² and a gap of 0, so that nothing is
-    filtered out of the arrays.
+    collapsing) get the code agencies² and a gap of 0: nothing is filtered out.
     """
     n_agencies = len(journeys.agencies)
     agency = journeys.agency
@@ -99,15 +86,13 @@ def _gaps_by_pair(pair: np.ndarray, gap: np.ndarray, width: int) -> np.ndarray:
     those units) packs into one int64, and sorting values is several times
     faster than an argsort; a lexsort when they do not fit.
     """
-    if len(gap) == 0:
-        return gap
     unit, units = 1, gap
     for candidate in (10**9, 10**6, 10**3):
         whole = gap // candidate
         if np.array_equal(whole * candidate, gap):
             unit, units = candidate, whole
             break
-    bits = int(units.max()).bit_length()
+    bits = int(units.max()).bit_length() if len(gap) else 0
     if bits + max(width - 1, 1).bit_length() > 62:
         return gap[np.lexsort((gap, pair))]
     packed = np.sort((pair << bits) | units)
@@ -168,16 +153,12 @@ def pathways(
     starts = np.cumsum(transitions)[present] - counts
     lower = gaps[starts + (counts - 1) // 2].astype(float)
     upper = gaps[starts + counts // 2].astype(float)
-    frame = pd.DataFrame(
-        {
-            "from_agency": journeys.agencies[present // n_agencies],
-            "to_agency": journeys.agencies[present % n_agencies],
-            "transitions": counts.astype(np.int64),
-            "families": families[present].astype(np.int64),
-            "median_days": (lower + upper) / 2 / DAY_NS,
-        },
-        columns=PATHWAY_COLUMNS,
-    )
+    frame = pd.DataFrame({"from_agency": journeys.agencies[present // n_agencies],
+                          "to_agency": journeys.agencies[present % n_agencies],
+                          "transitions": counts.astype(np.int64),
+                          "families": families[present].astype(np.int64),
+                          "median_days": (lower + upper) / 2 / DAY_NS},
+                         columns=PATHWAY_COLUMNS)  # fmt: skip
     frame = frame.sort_values(
         ["transitions", "from_agency", "to_agency"], ascending=[False, True, True], kind="mergesort"
     ).reset_index(drop=True)
@@ -232,14 +213,10 @@ def pathway_ends(
     n_agencies = len(journeys.agencies)
     first = run_starts(family)
     last = np.roll(first, -1) if len(first) else first
-    frame = pd.DataFrame(
-        {
-            "agency": journeys.agencies,
-            "starts": np.bincount(agency[first], minlength=n_agencies),
-            "ends": np.bincount(agency[last], minlength=n_agencies),
-        },
-        columns=ENDS_COLUMNS,
-    )
+    frame = pd.DataFrame({"agency": journeys.agencies,
+                          "starts": np.bincount(agency[first], minlength=n_agencies),
+                          "ends": np.bincount(agency[last], minlength=n_agencies)},
+                         columns=ENDS_COLUMNS)  # fmt: skip
     frame = frame[np.bincount(agency, minlength=n_agencies) > 0]
     frame = frame.sort_values(
         ["starts", "ends", "agency"], ascending=[False, False, True], kind="mergesort"
@@ -295,12 +272,9 @@ def variants(
     journeys = agency_journeys(contacts)
     family, agency = _steps(journeys, collapse_repeats)
     if len(family) == 0:
-        frame = pd.DataFrame(
-            {
-                c: pd.Series(dtype=t)
-                for c, t in zip(VARIANT_COLUMNS, [object, np.int64, np.int64, float], strict=True)
-            }
-        )
+        types = [object, np.int64, np.int64, float]
+        frame = pd.DataFrame({c: pd.Series(dtype=t)
+                              for c, t in zip(VARIANT_COLUMNS, types, strict=True)})  # fmt: skip
     else:
         starts = np.flatnonzero(run_starts(family))
         lengths = np.diff(np.append(starts, len(family)))
@@ -311,15 +285,12 @@ def variants(
         order = sequence_order(names, agency, starts[lead], lengths[lead])
         order = order[np.argsort(-counts[order], kind="stable")]
         lead = lead[order]
-        frame = pd.DataFrame(
-            {
-                "variant": sequence_labels(names, agency, starts[lead], lengths[lead]),
-                "length": lengths[lead].astype(np.int64),
-                "families": counts[order].astype(np.int64),
-                "share": counts[order] / len(starts),
-            },
-            columns=VARIANT_COLUMNS,
-        )
+        frame = pd.DataFrame({
+            "variant": sequence_labels(names, agency, starts[lead], lengths[lead]),
+            "length": lengths[lead].astype(np.int64),
+            "families": counts[order].astype(np.int64),
+            "share": counts[order] / len(starts),
+        }, columns=VARIANT_COLUMNS)  # fmt: skip
     frame.attrs["parameters"] = {"collapse_repeats": collapse_repeats}
     return frame
 
@@ -354,10 +325,8 @@ def flow_graph(pathways_frame: pd.DataFrame, *, self_loops: bool = True) -> nx.D
     [('Police', 'School', {'transitions': 2, 'families': 2, 'median_days': 7.0})]
     """
     graph = nx.DiGraph()
-    graph.graph["parameters"] = {
-        **pathways_frame.attrs.get("parameters", {}),
-        "self_loops": self_loops,
-    }
+    graph.graph["parameters"] = {**pathways_frame.attrs.get("parameters", {}),
+                                 "self_loops": self_loops}  # fmt: skip
     for row in pathways_frame[PATHWAY_COLUMNS].itertuples(index=False):
         if row.from_agency == row.to_agency and not self_loops:
             continue
