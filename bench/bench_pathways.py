@@ -7,18 +7,26 @@ repeat contacts, a quarter of contacts involving two or three family members
 contacts of a family share a timestamp and ties must be broken by contact id).
 Rows are shuffled: nothing relies on the store's ordering. A second frame of
 2.6M rows gives every contact one person, so that rows are events as in the
-process-mining log pm4py reads (its ``discover_dfg`` plus variants take about
-5 s on such a log).
+process-mining log pm4py reads. On that frame, in one process, ours is
+compared with pm4py (``discover_dfg`` plus ``get_variants``, about 5 s; pm4py
+is imported here only, from the bench extra) and with a naive pandas version,
+and the three must agree on every directly-follows count and variant.
 """
 
 from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from bench.common import Measurement, measure
-from journey.event_log import agency_journeys
+from journey.event_log import agency_journeys, forget_prepared
 from journey.pathways import pathways, variants
+from journey.sequences import ARROW
 
 AGENCIES = [
     "Police", "School", "GP", "Health Visiting", "Hospital", "Children's Social Care",
@@ -26,6 +34,8 @@ AGENCIES = [
     "Domestic Abuse Service",
 ]  # fmt: skip
 AGENCY_WEIGHTS = np.array([10, 9, 6, 3, 3, 2, 2, 4, 3, 2, 1, 1], dtype=float)
+#: How many times longer than ours pm4py must take on the same event log, at least.
+PM4PY_RATIO = 5.0
 
 
 def _ids(prefix: str, count: int) -> np.ndarray:
@@ -77,17 +87,144 @@ def contacts_frame(
     return frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
 
 
-def _pathways_and_variants(contacts: pd.DataFrame) -> None:
-    journeys = agency_journeys(contacts)
-    pathways(journeys)
-    variants(journeys)
+def _pathways_and_variants(contacts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both analyses as the README's notebook calls them, each given the contacts frame."""
+    return pathways(contacts), variants(contacts)
+
+
+def _as_counts(flows: pd.DataFrame, journeys: pd.DataFrame) -> tuple[dict, dict]:
+    """Our frames as {(from, to): transitions} and {agency tuple: families}."""
+    pairs = zip(flows["from_agency"], flows["to_agency"], strict=True)
+    dfg = dict(zip(pairs, flows["transitions"], strict=True))
+    steps = (tuple(label.split(ARROW)) for label in journeys["variant"])
+    return _as_ints(dfg, dict(zip(steps, journeys["families"], strict=True)))
+
+
+def _event_order(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Each family's contacts once, by time, ties by contact id (the order the event log reads)."""
+    log = contacts.sort_values(["family_id", "occurred_at", "contact_id"], kind="mergesort")
+    return log.drop_duplicates(["family_id", "contact_id"]).reset_index(drop=True)
+
+
+def _as_ints(*mappings) -> tuple[dict, ...]:
+    return tuple({key: int(n) for key, n in mapping.items()} for mapping in mappings)
+
+
+def naive_counts(contacts: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Directly-follows counts and variants the plain pandas way: sort, shift, group by."""
+    log = _event_order(contacts)
+    follows = log["family_id"].shift(-1) == log["family_id"]
+    steps = pd.DataFrame({"from": log["agency"][follows], "to": log["agency"].shift(-1)[follows]})
+    dfg = steps.groupby(["from", "to"]).size()
+    variant_counts = log.groupby("family_id")["agency"].agg(tuple).value_counts()
+    return dfg, variant_counts
+
+
+@dataclass
+class Comparison(Measurement):
+    """Our median against a peer's on the same work: ``ratio`` is how many times longer it takes.
+
+    ``target_s`` is the peer's median over the least ratio wanted, so the
+    target is met exactly when the ratio reaches it.
+    """
+
+    peer_s: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.peer_s / self.median_s
+
+    def line(self) -> str:
+        wanted = "" if self.target_s is None else f" (>= {self.peer_s / self.target_s:.3g}x)"
+        return f"{super().line()}  ratio {self.ratio:.2f}x{wanted}"
+
+
+def _pm4py_log(contacts: pd.DataFrame):
+    """pm4py and its formatted log of the contacts (cases: families; activities: agencies).
+
+    Rows go in the event log's order first: pm4py sorts by case and time and
+    keeps the row order of ties, which then fall in contact id order as ours.
+    """
+    try:
+        import pm4py
+    except ImportError:
+        return None, None
+    log = pm4py.format_dataframe(
+        _event_order(contacts), case_id="family_id", activity_key="agency",
+        timestamp_key="occurred_at",
+    )  # fmt: skip
+    return pm4py, log
+
+
+def _pm4py_run(pm4py, log: pd.DataFrame) -> tuple[dict, dict]:
+    """pm4py's directly-follows graph and variants (the work timed)."""
+    dfg, _, _ = pm4py.discover_dfg(log)
+    return dfg, pm4py.get_variants(log)
+
+
+def _interleaved(works: dict[str, Callable[[], object]], repeat: int) -> list[Measurement]:
+    """Time each work once per round, in turn, for ``repeat`` rounds: medians of the rounds.
+
+    Taking turns puts every work under the same load when the machine is
+    shared, so the ratios hold better than the times. Our preparation is
+    forgotten before each run (untimed), so every run of ours starts from the
+    bare frame.
+    """
+    runs: dict[str, list[float]] = {name: [] for name in works}
+    for _ in range(repeat):
+        for name, work in works.items():
+            forget_prepared()
+            start = time.perf_counter()
+            work()
+            runs[name].append(time.perf_counter() - start)
+    results = [Measurement(name, statistics.median(times), times) for name, times in runs.items()]
+    for measurement in results:
+        print(measurement.line(), flush=True)
+    return results
+
+
+def compare_with_peers(contacts: pd.DataFrame, label: str, *, repeat: int = 3) -> list[Measurement]:
+    """Ours, pm4py's and a naive pandas version on one frame: timed, counts checked equal.
+
+    Ours is timed from the contacts frame, as the README calls it. pm4py's
+    ``format_dataframe`` is untimed; its ``discover_dfg`` and ``get_variants``
+    are timed. The naive version is timed whole (sort, shift, group by).
+    """
+    expected = _as_ints(*naive_counts(contacts))
+    assert _as_counts(*_pathways_and_variants(contacts)) == expected, "ours differs from pandas"
+    works = {
+        f"ours: pathways+variants ({label})": lambda: _pathways_and_variants(contacts),
+        f"naive pandas: sort, shift, group by ({label})": lambda: naive_counts(contacts),
+    }
+    pm4py, log = _pm4py_log(contacts)
+    if pm4py is None:
+        print("pm4py is not installed (pip install -e '.[bench]'): no comparison with it")
+    else:
+        assert _as_ints(*_pm4py_run(pm4py, log)) == expected, "pm4py differs from ours"
+        works[f"pm4py {pm4py.__version__} discover_dfg+get_variants ({label})"] = (
+            lambda: _pm4py_run(pm4py, log))  # fmt: skip
+    ours, naive, *peer = _interleaved(works, repeat)
+    results = [ours, naive, *peer, _versus(ours, naive, "naive pandas", None)]
+    if peer:
+        results.append(_versus(ours, peer[0], "pm4py", PM4PY_RATIO))
+    return results
+
+
+def _versus(ours: Measurement, peer: Measurement, who: str, least: float | None) -> Comparison:
+    target = None if least is None else peer.median_s / least
+    comparison = Comparison(name=f"  {who} / ours", median_s=ours.median_s, runs=ours.runs,
+                            target_s=target, peer_s=peer.median_s)  # fmt: skip
+    print(comparison.line(), flush=True)
+    return comparison
 
 
 def run() -> list[Measurement]:
     """Time pathways + variants at 2.6M rows (target 1 s) and at 1M rows (target 0.4 s).
 
-    Each run starts from the contacts frame: building the journeys once,
-    then both analyses from them, is the work a caller does.
+    Each run starts from the contacts frame with nothing prepared: sorting
+    and coding the journeys once, then both analyses, is the work a caller
+    does. Then ours against pm4py (at least :data:`PM4PY_RATIO` times
+    faster) and a naive pandas version on the 2.6M-event frame.
     """
     cases = [
         (2_600_000, 100_000, True, 1.0),
@@ -105,10 +242,12 @@ def run() -> list[Measurement]:
                 lambda c=contacts: _pathways_and_variants(c),
                 repeat=5,
                 target_s=target,
+                setup=forget_prepared,
             )
         )
         results.append(
-            measure(f"  of which agency_journeys ({label})", lambda c=contacts: agency_journeys(c))
+            measure(f"  of which agency_journeys ({label})", lambda c=contacts: agency_journeys(c),
+                    setup=forget_prepared)  # fmt: skip
         )
         if shared and rows == 2_600_000:
             # Stores return contacts ordered by family and time: the usual case.
@@ -118,6 +257,11 @@ def run() -> list[Measurement]:
                 measure(
                     f"  same rows in store order ({label})",
                     lambda c=ordered: _pathways_and_variants(c),
+                    setup=forget_prepared,
                 )
             )
+        if not shared:
+            results += compare_with_peers(contacts, f"{len(contacts) / 1e6:.1f}M events")
+        del contacts
+        forget_prepared()
     return results

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -30,6 +29,14 @@ import pandas as pd
 from journey.arrays import run_starts
 from journey.contract import require_columns
 from journey.errors import InputError
+from journey.event_log_cache import (
+    PreparedParts,
+    factorize,
+    forget_prepared,
+    object_addresses,
+    parts_for,
+    shares_objects,
+)
 from journey.timeline import Clock, Timeline
 
 __all__ = [
@@ -37,6 +44,7 @@ __all__ = [
     "PreparedContacts",
     "agency_journeys",
     "family_timeline",
+    "forget_prepared",
     "person_timeline",
     "prepare",
     "sorted_codes",
@@ -126,17 +134,20 @@ def sorted_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     lists families in one order whatever the order of the rows.
     """
     values = ids.to_numpy()
-    sample = values[:1000]
+    # Shared objects compare by address: one object per run is the usual case, and
+    # two runs holding equal ids in distinct objects are caught by the check.
+    keys = object_addresses(values) if shares_objects(values) else values
+    sample = keys[:1000]
     if len(values) > len(sample) and np.count_nonzero(sample[1:] != sample[:-1]) < 100:
-        heads = run_starts(values)
+        heads = run_starts(keys)
         runs = pd.Index(values[heads])
         if runs.is_unique and not runs.hasnans:
             codes = np.cumsum(heads) - 1
             return _in_id_order(codes, np.asarray(runs, dtype=object))
     # Missing ids become one entity, listed last (use_na_sentinel=False would do the
     # same at twice the cost).
-    codes, uniques = pd.factorize(values)
-    codes, uniques = _in_id_order(codes, np.asarray(uniques, dtype=object))
+    codes, uniques = factorize(values)
+    codes, uniques = _in_id_order(codes, uniques)
     missing = codes < 0
     if missing.any():
         codes[missing] = len(uniques)
@@ -278,24 +289,27 @@ class PreparedContacts:
     :func:`journey.uncoordinated.uncoordinated`, :func:`journey.indicators.eligibility`,
     the functions of :mod:`journey.pathways` and :mod:`journey.intervention`) to sort the
     journeys and factorize the columns once for all of them. The frame must not
-    change while it is in use.
+    change while it is in use. :func:`prepare` gives one that shares what was
+    already built from the same frame (see :mod:`journey.event_log_cache`).
     """
 
-    def __init__(self, contacts: pd.DataFrame):
+    def __init__(self, contacts: pd.DataFrame, *, parts: PreparedParts | None = None):
         self.frame = contacts
-        self._codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._parts = parts if parts is not None else PreparedParts(recording=False)
 
-    @cached_property
+    @property
     def families(self) -> Timeline:
         """Every family's journey (:func:`family_timeline`)."""
-        return family_timeline(self.frame)
+        return self._parts.get(self.frame, "families", ["family_id", "contact_id", "occurred_at"],
+                               lambda: family_timeline(self.frame))  # fmt: skip
 
-    @cached_property
+    @property
     def people(self) -> Timeline:
         """Every person's journey (:func:`person_timeline`)."""
-        return person_timeline(self.frame)
+        return self._parts.get(self.frame, "people", ["person_id", "contact_id", "occurred_at"],
+                               lambda: person_timeline(self.frame))  # fmt: skip
 
-    @cached_property
+    @property
     def agency_journeys(self) -> AgencyJourneys:
         """The family journeys as agency codes, cut from :attr:`families` (no second sort).
 
@@ -306,6 +320,9 @@ class PreparedContacts:
         InputError
             When a family id, agency or time is missing.
         """
+        return self._parts.get(self.frame, "agency_journeys", _AGENCY_COLUMNS, self._agency_view)
+
+    def _agency_view(self) -> AgencyJourneys:
         require_columns(self.frame, _AGENCY_COLUMNS, "contacts")
         line = self.families
         codes, agencies = self.codes("agency")
@@ -324,15 +341,30 @@ class PreparedContacts:
 
     def codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """Integer codes of ``column`` per row (-1 when missing) and the sorted distinct values."""
-        if column not in self._codes:
-            codes, uniques = pd.factorize(self.frame[column], sort=True)
-            self._codes[column] = (codes.astype(np.int64), np.asarray(uniques, dtype=object))
-        return self._codes[column]
+        return self._parts.get(self.frame, ("codes", column), [column],
+                               lambda: factorize(self.frame[column], sort=True))  # fmt: skip
 
 
 def prepare(contacts: pd.DataFrame | PreparedContacts) -> PreparedContacts:
-    """``contacts`` as :class:`PreparedContacts` (unchanged when it already is)."""
-    return contacts if isinstance(contacts, PreparedContacts) else PreparedContacts(contacts)
+    """``contacts`` as :class:`PreparedContacts` (unchanged when it already is).
+
+    A frame shares what was built from it by earlier calls while its data is
+    unchanged, so each frame is sorted and coded once however many analyses
+    read it; :func:`forget_prepared` frees that memory.
+
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"family_id": ["F1"], "contact_id": ["c1"], "agency": ["GP"],
+    ...                          "occurred_at": pd.to_datetime(["2021-01-01"])})
+    >>> prepare(contacts).families is prepare(contacts).families
+    True
+    >>> contacts.loc[0, "occurred_at"] = pd.Timestamp("2021-02-01")
+    >>> prepare(contacts).families.times.tolist() == [pd.Timestamp("2021-02-01").value]
+    True
+    """
+    if isinstance(contacts, PreparedContacts):
+        return contacts
+    return PreparedContacts(contacts, parts=parts_for(contacts))
 
 
 def agency_journeys(contacts: pd.DataFrame | PreparedContacts | AgencyJourneys) -> AgencyJourneys:

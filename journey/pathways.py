@@ -23,10 +23,11 @@ same. Variants change (``A A B`` becomes ``A → B``); starts and ends do not.
 
 Every function takes the contacts frame, :class:`~journey.event_log.PreparedContacts`
 or the :class:`~journey.event_log.AgencyJourneys` cut from them; building the
-log is most of the work, so pass one to several functions run on the same
-contacts. All work is vectorised with numpy: nothing loops per contact or per
-family. :func:`compact_variants` folds the variants followed by one family
-each into one row, as ``variants.csv`` has them.
+log is most of the work, and it is done once per frame however many
+functions read it (:func:`journey.event_log.prepare`). All work is vectorised
+with numpy: nothing loops per contact or per family. :func:`compact_variants`
+folds the variants followed by one family each into one row, as
+``variants.csv`` has them.
 """
 
 from __future__ import annotations
@@ -37,44 +38,65 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journey.arrays import DAY_NS, run_starts
+from journey.arrays import DAY_NS, run_starts, unique_ints
 from journey.event_log import AgencyJourneys, PreparedContacts, agency_journeys
-from journey.sequences import (
-    representatives,
-    sequence_groups,
-    sequence_labels,
-    sequence_order,
-)
+from journey.sequences import representatives, sequence_groups, sequence_labels, sequence_order
 
 __all__ = [
-    "pathways",
-    "pathway_ends",
-    "variants",
-    "flow_graph",
-    "cohort_pathways",
-    "compact_variants",
-    "ONE_FAMILY_VARIANTS",
-    "PATHWAY_COLUMNS",
-    "ENDS_COLUMNS",
-    "VARIANT_COLUMNS",
-]
+    "pathways", "pathway_ends", "variants", "flow_graph", "cohort_pathways", "compact_variants",
+    "ONE_FAMILY_VARIANTS", "PATHWAY_COLUMNS", "ENDS_COLUMNS", "VARIANT_COLUMNS",
+]  # fmt: skip
 
 PATHWAY_COLUMNS = ["from_agency", "to_agency", "transitions", "families", "median_days"]
 ENDS_COLUMNS = ["agency", "starts", "ends"]
 VARIANT_COLUMNS = ["variant", "length", "families", "share"]
 
 
-def _transitions(journeys: AgencyJourneys, collapse_repeats: bool) -> tuple[np.ndarray, ...]:
-    """Each directly-follows pair of contacts: from, to, nanoseconds between, family."""
-    same_family = journeys.family[1:] == journeys.family[:-1]
-    source = journeys.agency[:-1][same_family]
-    target = journeys.agency[1:][same_family]
-    gap = np.diff(journeys.occurred_at)[same_family]
-    family = journeys.family[1:][same_family]
+def _pairs(journeys: AgencyJourneys, collapse_repeats: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair of consecutive contacts as ``from * agencies + to``, and the time between them.
+
+    Pairs that are no transition (two families' contacts, or a repeat when
+    collapsing) get the code agencies² and a gap of 0: nothing is filtered out.
+    """
+    n_agencies = len(journeys.agencies)
+    agency = journeys.agency
+    pair = agency[:-1] * n_agencies + agency[1:]
+    outside = journeys.family[1:] != journeys.family[:-1]
     if collapse_repeats:
-        moved = source != target
-        source, target, gap, family = source[moved], target[moved], gap[moved], family[moved]
-    return source, target, gap, family
+        outside |= agency[1:] == agency[:-1]
+    pair[outside] = n_agencies * n_agencies
+    gap = np.diff(journeys.occurred_at)
+    gap[outside] = 0
+    return pair, gap
+
+
+def _families_per_pair(family: np.ndarray, pair: np.ndarray, width: int, n_families: int):
+    """How many distinct families have each pair code ``0 .. width - 1``."""
+    if n_families * width <= 8 * len(pair) + 4096:
+        seen = np.zeros(n_families * width, dtype=bool)
+        seen[family * width + pair] = True
+        return np.count_nonzero(seen.reshape(n_families, width), axis=0)
+    return np.bincount(unique_ints(family * width + pair) % width, minlength=width)
+
+
+def _gaps_by_pair(pair: np.ndarray, gap: np.ndarray, width: int) -> np.ndarray:
+    """The gaps sorted by pair code, then by length (each pair's gaps in order).
+
+    Gaps are whole seconds (or milliseconds...) in practice, so (pair, gap in
+    those units) packs into one int64, and sorting values is several times
+    faster than an argsort; a lexsort when they do not fit.
+    """
+    unit, units = 1, gap
+    for candidate in (10**9, 10**6, 10**3):
+        whole = gap // candidate
+        if np.array_equal(whole * candidate, gap):
+            unit, units = candidate, whole
+            break
+    bits = int(units.max()).bit_length() if len(gap) else 0
+    if bits + max(width - 1, 1).bit_length() > 62:
+        return gap[np.lexsort((gap, pair))]
+    packed = np.sort((pair << bits) | units)
+    return (packed & ((1 << bits) - 1)) * unit
 
 
 def pathways(
@@ -119,33 +141,24 @@ def pathways(
     [2]
     """
     journeys = agency_journeys(contacts)
-    source, target, gap, family = _transitions(journeys, collapse_repeats)
     n_agencies = len(journeys.agencies)
-    pair = source * n_agencies + target
-    # A stable sort by pair keeps each pair's transitions in family order, so
-    # distinct families are counted as changes of family within the pair.
-    sort_type = np.int16 if n_agencies * n_agencies < 2**15 else np.int64
-    by_pair = np.argsort(pair.astype(sort_type), kind="stable")
-    pair, gap, family = pair[by_pair], gap[by_pair], family[by_pair]
-    first = run_starts(pair)
-    starts = np.flatnonzero(first)
-    bounds = np.append(starts, len(pair))
-    present = pair[starts]
-    # Few pairs (at most agencies squared): a loop per pair, each median O(n).
-    medians = [
-        np.median(gap[a:b]) for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
-    ]
-    families = np.add.reduceat(first | run_starts(family), starts) if len(starts) else []
-    frame = pd.DataFrame(
-        {
-            "from_agency": journeys.agencies[present // n_agencies],
-            "to_agency": journeys.agencies[present % n_agencies],
-            "transitions": np.diff(bounds).astype(np.int64),
-            "families": np.asarray(families, dtype=np.int64),
-            "median_days": np.asarray(medians, dtype=float) / DAY_NS,
-        },
-        columns=PATHWAY_COLUMNS,
-    )
+    width = n_agencies * n_agencies + 1  # the last code: no transition
+    pair, gap = _pairs(journeys, collapse_repeats)
+    transitions = np.bincount(pair, minlength=width)[:-1]
+    present = np.flatnonzero(transitions)
+    families = _families_per_pair(journeys.family[:-1], pair, width, len(journeys.family_ids))
+    # np.median of each pair's gaps: the mean of its middle one or two, as np.mean takes it.
+    gaps = _gaps_by_pair(pair, gap, width)
+    counts = transitions[present]
+    starts = np.cumsum(transitions)[present] - counts
+    lower = gaps[starts + (counts - 1) // 2].astype(float)
+    upper = gaps[starts + counts // 2].astype(float)
+    frame = pd.DataFrame({"from_agency": journeys.agencies[present // n_agencies],
+                          "to_agency": journeys.agencies[present % n_agencies],
+                          "transitions": counts.astype(np.int64),
+                          "families": families[present].astype(np.int64),
+                          "median_days": (lower + upper) / 2 / DAY_NS},
+                         columns=PATHWAY_COLUMNS)  # fmt: skip
     frame = frame.sort_values(
         ["transitions", "from_agency", "to_agency"], ascending=[False, True, True], kind="mergesort"
     ).reset_index(drop=True)
@@ -200,14 +213,10 @@ def pathway_ends(
     n_agencies = len(journeys.agencies)
     first = run_starts(family)
     last = np.roll(first, -1) if len(first) else first
-    frame = pd.DataFrame(
-        {
-            "agency": journeys.agencies,
-            "starts": np.bincount(agency[first], minlength=n_agencies),
-            "ends": np.bincount(agency[last], minlength=n_agencies),
-        },
-        columns=ENDS_COLUMNS,
-    )
+    frame = pd.DataFrame({"agency": journeys.agencies,
+                          "starts": np.bincount(agency[first], minlength=n_agencies),
+                          "ends": np.bincount(agency[last], minlength=n_agencies)},
+                         columns=ENDS_COLUMNS)  # fmt: skip
     frame = frame[np.bincount(agency, minlength=n_agencies) > 0]
     frame = frame.sort_values(
         ["starts", "ends", "agency"], ascending=[False, False, True], kind="mergesort"
@@ -263,12 +272,9 @@ def variants(
     journeys = agency_journeys(contacts)
     family, agency = _steps(journeys, collapse_repeats)
     if len(family) == 0:
-        frame = pd.DataFrame(
-            {
-                c: pd.Series(dtype=t)
-                for c, t in zip(VARIANT_COLUMNS, [object, np.int64, np.int64, float], strict=True)
-            }
-        )
+        types = [object, np.int64, np.int64, float]
+        frame = pd.DataFrame({c: pd.Series(dtype=t)
+                              for c, t in zip(VARIANT_COLUMNS, types, strict=True)})  # fmt: skip
     else:
         starts = np.flatnonzero(run_starts(family))
         lengths = np.diff(np.append(starts, len(family)))
@@ -279,15 +285,12 @@ def variants(
         order = sequence_order(names, agency, starts[lead], lengths[lead])
         order = order[np.argsort(-counts[order], kind="stable")]
         lead = lead[order]
-        frame = pd.DataFrame(
-            {
-                "variant": sequence_labels(names, agency, starts[lead], lengths[lead]),
-                "length": lengths[lead].astype(np.int64),
-                "families": counts[order].astype(np.int64),
-                "share": counts[order] / len(starts),
-            },
-            columns=VARIANT_COLUMNS,
-        )
+        frame = pd.DataFrame({
+            "variant": sequence_labels(names, agency, starts[lead], lengths[lead]),
+            "length": lengths[lead].astype(np.int64),
+            "families": counts[order].astype(np.int64),
+            "share": counts[order] / len(starts),
+        }, columns=VARIANT_COLUMNS)  # fmt: skip
     frame.attrs["parameters"] = {"collapse_repeats": collapse_repeats}
     return frame
 
@@ -322,10 +325,8 @@ def flow_graph(pathways_frame: pd.DataFrame, *, self_loops: bool = True) -> nx.D
     [('Police', 'School', {'transitions': 2, 'families': 2, 'median_days': 7.0})]
     """
     graph = nx.DiGraph()
-    graph.graph["parameters"] = {
-        **pathways_frame.attrs.get("parameters", {}),
-        "self_loops": self_loops,
-    }
+    graph.graph["parameters"] = {**pathways_frame.attrs.get("parameters", {}),
+                                 "self_loops": self_loops}  # fmt: skip
     for row in pathways_frame[PATHWAY_COLUMNS].itertuples(index=False):
         if row.from_agency == row.to_agency and not self_loops:
             continue

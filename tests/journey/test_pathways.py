@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from journey import sequences
+from journey.arrays import DAY_NS
 from journey.errors import InputError, MissingColumnError
 from journey.event_log import agency_journeys
 from journey.pathways import (
@@ -354,6 +355,24 @@ def test_nanosecond_times_over_a_long_span_are_ordered_exactly(last):
     journeys = agency_journeys(frame)
     expected = frame.sort_values(["family_id", "occurred_at"])["occurred_at"]
     assert journeys.occurred_at.tolist() == expected.astype("int64").tolist()
+
+
+def test_medians_of_gaps_too_long_to_pack_beside_the_pair_are_exact():
+    # Nanosecond gaps of a century or two leave no room for the pair code in one
+    # int64, so the gaps are sorted another way: the medians must not change.
+    starts = ["1900-01-01", "1900-01-01 00:00:00.000000001", "1901-01-01"]
+    ends = ["2100-01-01 00:00:00.000000001", "2000-01-01", "2051-01-01 00:00:00.000000003"]
+    rows = []
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        rows += [(f"a{i}", f"p{i}", "Police", "incident", start, None, f"F{i}"),
+                 (f"b{i}", f"p{i}", "School", "incident", end, None, f"F{i}")]  # fmt: skip
+    gaps = [(pd.Timestamp(e) - pd.Timestamp(s)).value for s, e in zip(starts, ends, strict=True)]
+    # In family order the middle gap is the shortest: only a sorted one gives the median.
+    assert gaps[1] < gaps[2] < gaps[0]
+    flows = pathways(contacts_frame(rows))
+    assert flows["median_days"].tolist() == [float(gaps[2]) / DAY_NS]
+    two = pathways(contacts_frame(rows[:4]))  # an even count: the mean of the middle two
+    assert two["median_days"].tolist() == [float(np.median(gaps[:2])) / DAY_NS]
 
 
 def test_grouped_rows_take_the_fast_path_with_the_same_answer():
