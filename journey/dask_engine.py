@@ -76,7 +76,7 @@ def cluster_client(
     *,
     workers: int | None = None,
     processes: bool = True,
-    timeout_seconds: float = 10,
+    timeout_seconds: float = 5,
 ) -> Iterator[Any]:
     """A :class:`distributed.Client` of the scheduler at ``scheduler``, or of a new local cluster.
 
@@ -251,9 +251,9 @@ class DaskEngine:
     ) -> AnalysisRun:
         """Analyse ``store``'s population (its other frames given) on the cluster."""
         with (
+            _export(store, self.parquet, self.partitions) as path,
             cluster_client(self.scheduler, workers=self.workers, processes=self.processes)
             as client,
-            _export(store, self.parquet, self.partitions) as path,
         ):
             return analyse_parquet(path, people, families, lead_periods, client=client,
                                    taxonomy=taxonomy, parameters=parameters)  # fmt: skip
