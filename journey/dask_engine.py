@@ -34,7 +34,11 @@ from journey.analysis import (
     family_part,
     population_part,
 )
-from journey.contacts_parquet import read_manifest, write_contacts_parquet
+from journey.contacts_parquet import (
+    read_contacts_parquet,
+    read_manifest,
+    write_contacts_parquet,
+)
 from journey.contract import ANALYSED_CONTACT_COLUMNS
 from journey.errors import InputError, JourneyError
 from journey.parameters import AnalysisParameters
@@ -181,7 +185,7 @@ def analyse_parquet(
     The result equals :func:`journey.analysis.analyse` of the same contacts,
     apart from the run's time and ``step_seconds``, where ``cluster`` is the
     time of reading the export and of the family-by-family steps on the workers.
-    ``path`` must be readable by every worker.
+    ``path`` must be readable by every worker and here.
     """
     dask = _dask()
     import dask.dataframe as dd
@@ -196,10 +200,10 @@ def analyse_parquet(
                                  split_row_groups=False).to_delayed()  # fmt: skip
     shared = client.scatter([people, lead_periods, taxonomy, parameters], broadcast=True)
     part = dask.delayed(_worker_family_part, pure=True)
-    tasks = [part(group, *shared) for group in groups]
-    # Each file is read once, on a worker, for its task and for the whole population here.
-    whole = dask.delayed(pd.concat, pure=True)(groups, ignore_index=True)
-    *parts, contacts = client.gather(client.compute([*tasks, whole]))
+    running = client.compute([part(group, *shared) for group in groups])
+    # Read here while the workers work: cheaper than sending every row back through them.
+    contacts = read_contacts_parquet(path, columns=ANALYSED_CONTACT_COLUMNS)
+    parts = client.gather(running)
     timings = {"cluster": round(time.perf_counter() - started, 3)}
     inputs = analysis_inputs(contacts, people, lead_periods, taxonomy, parameters)
     done = combine_family_parts(parts)
