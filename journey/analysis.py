@@ -8,41 +8,50 @@ Each analysis family stays a pure function in its own module
 step on the population and :func:`analyse_family` the family-level steps on
 one family's rows, so the web app's family page computes exactly what the
 families list was computed with. The definitions are in docs/analyses.md.
+
+A population run has two parts. :func:`family_part` runs the steps whose
+results are family by family (``by_family``): the results for a population
+are those of its families put together, so they can be worked out on a
+cluster, a group of whole families at a time (:mod:`journey.dask_engine`).
+:func:`population_part` runs the population-wide steps on all the contacts
+and builds the run. :func:`analyse` is the two in turn, on one machine.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from journey import cohorts, high_contact, indicators, intervention, uncoordinated
+from journey.analysis_results import AnalysisRun, build_run
 from journey.contract import ANALYSED_CONTACT_COLUMNS, LEAD_PERIODS, PEOPLE
 from journey.errors import InputError
 from journey.event_log import PreparedContacts, prepare
-from journey.family_summary import contacts_per_month, family_summary
 from journey.journeys import family_journeys
 from journey.members import member_results
 from journey.outcomes_run import analysis_step as outcomes_step
 from journey.parameters import AnalysisParameters
 from journey.pathway_cohorts import PathwayViews, pathway_views
-from journey.report import render_report
 from journey.store import Store
 from journey.taxonomy import Taxonomy, default_taxonomy
 
 __all__ = [
     "AnalysisInputs",
     "AnalysisRun",
+    "Engine",
     "FamilyAnalysis",
     "Step",
     "STEPS",
     "analyse",
     "analyse_family",
     "analyse_store",
+    "analysis_inputs",
+    "family_part",
+    "population_part",
 ]
 
 
@@ -59,11 +68,16 @@ class AnalysisInputs:
 
 @dataclass(frozen=True)
 class Step:
-    """One analysis: its name, how it is called, and whether it also runs for one family."""
+    """One analysis: its name, how it is called, and whether it also runs for one family.
+
+    ``by_family`` says that the step's population result is its results for
+    each family put together, in family order: it runs in :func:`family_part`.
+    """
 
     name: str
     run: Callable[[AnalysisInputs, dict[str, Any]], Any]
     per_family: bool
+    by_family: bool = False
 
 
 def _high_contact(inputs: AnalysisInputs, _: dict) -> high_contact.HighContactResult:
@@ -142,19 +156,32 @@ def _cohort_pathways(inputs: AnalysisInputs, done: dict) -> PathwayViews:
 
 #: Every analysis in the order it runs; a step reads the results of the steps before it.
 STEPS = (
-    Step("high_contact", _high_contact, per_family=True),
-    Step("uncoordinated", _uncoordinated, per_family=True),
-    Step("eligibility", _eligibility, per_family=True),
+    Step("high_contact", _high_contact, per_family=True, by_family=True),
+    Step("uncoordinated", _uncoordinated, per_family=True, by_family=True),
+    Step("eligibility", _eligibility, per_family=True, by_family=True),
+    Step("escalated", _escalated, per_family=False, by_family=True),
     Step("family_intervention", _family_points, per_family=True),
     Step("intervention", _population_points, per_family=False),
     Step("cohort_intervention", _cohort_points, per_family=False),
-    Step("escalated", _escalated, per_family=False),
     Step("pathways", _cohort_pathways, per_family=False),
     Step("outcomes", outcomes_step, per_family=False),
 )
+# The population run leaves out the family page's own step.
+_POPULATION_STEPS = tuple(step for step in STEPS if step.name != "family_intervention")
+
+#: What analyses a store's population: (store, people, families, lead_periods, *, taxonomy,
+#: parameters) -> AnalysisRun, the store's contacts read as the engine reads them.
+Engine = Callable[..., AnalysisRun]
 
 
-def _inputs(contacts, people, lead_periods, taxonomy, parameters) -> AnalysisInputs:
+def analysis_inputs(
+    contacts: pd.DataFrame | PreparedContacts,
+    people: pd.DataFrame | None = None,
+    lead_periods: pd.DataFrame | None = None,
+    taxonomy: Taxonomy | None = None,
+    parameters: AnalysisParameters | None = None,
+) -> AnalysisInputs:
+    """The inputs of a run: the contacts prepared, empty frames for those not given, defaults."""
     taxonomy = taxonomy or default_taxonomy()
     parameters = parameters or AnalysisParameters()
     taxonomy.indicator_set(parameters.indicator_set)  # fail early on an unknown set
@@ -167,8 +194,9 @@ def _inputs(contacts, people, lead_periods, taxonomy, parameters) -> AnalysisInp
     )
 
 
-def _run(steps, inputs: AnalysisInputs, timings: dict[str, float] | None = None) -> dict:
-    done: dict[str, Any] = {}
+def _run(steps, inputs: AnalysisInputs, timings: dict[str, float] | None = None,
+         done: dict[str, Any] | None = None) -> dict:
+    done = {} if done is None else done
     for step in steps:
         begun = time.perf_counter()
         done[step.name] = step.run(inputs, done)
@@ -177,90 +205,47 @@ def _run(steps, inputs: AnalysisInputs, timings: dict[str, float] | None = None)
     return done
 
 
-@dataclass
-class AnalysisRun:
-    """The results of one run: named frames, evidence, a summary, and a readable report.
+def _event_log(inputs: AnalysisInputs, timings: dict[str, float]) -> None:
+    """Build the shared event log, timed on its own."""
+    begun = time.perf_counter()
+    inputs.contacts.agency_journeys  # noqa: B018 - a cached property
+    timings["event_log"] = round(time.perf_counter() - begun, 3)
 
-    ``frames`` are stored for the web app; ``evidence`` (contact-level detail,
-    large at population scale) goes to files only, since the web app works it
-    out for one family at a time.
+
+def family_part(inputs: AnalysisInputs, timings: dict[str, float] | None = None) -> dict:
+    """The results of the ``by_family`` steps of :data:`STEPS` for the families of ``inputs``.
+
+    Each result is its families' results in family order, so the results of a
+    population split into groups of whole families are the groups' results put
+    together (:func:`journey.dask_engine.combine_family_parts`).
     """
-
-    parameters: AnalysisParameters
-    frames: dict[str, pd.DataFrame]
-    summary: dict[str, Any] = field(default_factory=dict)
-    report: str = ""
-    evidence: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    def headline(self) -> str:
-        """One line for the terminal."""
-        counts = self.summary["counts"]
-        return (
-            f"analysed {counts['families']:,} families, {counts['contacts']:,} contacts: "
-            f"{counts['high_contact_families']:,} high-contact families, "
-            f"{counts['high_contact_people']:,} high-contact people, "
-            f"{counts['eligible_families']:,} eligible "
-            f"({counts['not_yet_found']:,} not yet found), "
-            f"{counts['escalated_families']:,} escalated"
-        )
+    return _run([step for step in _POPULATION_STEPS if step.by_family], inputs, timings)
 
 
-def _frames(inputs: AnalysisInputs, done: dict, families: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The stored result frames, named as the web app and :mod:`journey.outputs` read them."""
-    contacts = inputs.contacts.frame
-    high, unco, eligible = done["high_contact"], done["uncoordinated"], done["eligibility"]
-    views = done["pathways"]
-    paths, ends, variant_frame = views.whole_journeys()
-    people_high = high.people
-    return {
-        "family_summary": family_summary(
-            contacts, inputs.people, families, high.families, unco.families,
-            eligible.families, set(done["escalated"]), high_people=people_high,
-        ),  # fmt: skip
-        "high_contact_people": people_high[_high_contact_people(people_high)].reset_index(
-            drop=True
-        ),
-        "high_contact_families": high.families[high.families["is_high_contact"]].reset_index(
-            drop=True
-        ),
-        "uncoordinated_families": unco.families.sort_values(
-            ["uncoordinated", "family_id"], ascending=[False, True]
-        ).reset_index(drop=True),
-        "eligibility": eligible.families,
-        "pathways": paths,
-        "pathway_ends": ends,
-        "variants": variant_frame,
-        "intervention_agencies": done["intervention"].agencies,
-        "broker_agencies": done["intervention"].brokers,
-        "intervention_cohorts": done["cohort_intervention"],
-        "contacts_per_month": contacts_per_month(inputs.contacts.agency_journeys),
-        **views.frames(),
-        **done["outcomes"],  # journey/outcomes_run.py
-    }
+def population_part(
+    inputs: AnalysisInputs,
+    done: dict[str, Any],
+    families: pd.DataFrame | None = None,
+    *,
+    started: float | None = None,
+    timings: dict[str, float] | None = None,
+) -> AnalysisRun:
+    """Run the population-wide steps after :func:`family_part`'s results ``done``; build the run.
 
-
-def _high_contact_people(people: pd.DataFrame) -> pd.Series:
-    """People high-contact in a window or before the age of the cumulative form."""
-    before_age = people["high_contact_before_age"].astype("boolean").fillna(False)
-    return people["is_high_contact"].astype(bool) | before_age.astype(bool)
-
-
-def _counts(inputs: AnalysisInputs, done: dict) -> dict[str, int]:
-    contacts = inputs.contacts.frame
-    high, eligible = done["high_contact"].families, done["eligibility"].families
-    return {
-        "families": int(contacts["family_id"].nunique()),
-        "people": int(contacts["person_id"].nunique()),
-        "contacts": len(inputs.contacts.agency_journeys.family),
-        "contact_rows": len(contacts),
-        "agencies": int(contacts["agency"].nunique()),
-        "high_contact_families": int(high["is_high_contact"].sum()),
-        "high_contact_people": int(_high_contact_people(done["high_contact"].people).sum()),
-        "eligible_families": int(eligible["eligible"].sum()),
-        "not_yet_found": int(eligible["not_yet_found"].sum()),
-        "escalated_families": len(done["escalated"]),
-        "uncoordinated_contacts": int(done["uncoordinated"].families["uncoordinated"].sum()),
-    }
+    ``inputs`` are the whole population's; ``started`` the
+    :func:`time.perf_counter` reading when the run began (now by default) and
+    ``timings`` the seconds of its steps so far.
+    """
+    started = time.perf_counter() if started is None else started
+    timings = {} if timings is None else timings
+    if families is None:
+        contacts = inputs.contacts.frame
+        families = pd.DataFrame({"family_id": contacts["family_id"].unique(), "area": None})
+    if "event_log" not in timings:
+        _event_log(inputs, timings)
+    done = dict(done)
+    _run([step for step in _POPULATION_STEPS if not step.by_family], inputs, timings, done)
+    return build_run(inputs, done, families, started=started, timings=timings)
 
 
 def analyse(
@@ -313,43 +298,12 @@ def analyse(
     (3, 2, 'crime_asb;domestic_abuse;education')
     """
     started = time.perf_counter()
-    inputs = _inputs(contacts, people, lead_periods, taxonomy, parameters)
-    if families is None:
-        families = pd.DataFrame({"family_id": contacts["family_id"].unique(), "area": None})
+    inputs = analysis_inputs(contacts, people, lead_periods, taxonomy, parameters)
     timings: dict[str, float] = {}
-    begun = time.perf_counter()
-    inputs.contacts.agency_journeys  # noqa: B018 - the shared event log, timed on its own
-    timings["event_log"] = round(time.perf_counter() - begun, 3)
-    population_steps = [step for step in STEPS if step.name != "family_intervention"]
-    done = _run(population_steps, inputs, timings)
-    begun = time.perf_counter()
-    frames = _frames(inputs, done, families)
-    timings["family_summary"] = round(time.perf_counter() - begun, 3)
-    flagged = done["uncoordinated"].contacts
-    flagged = flagged[flagged["uncoordinated"]]
-    evidence = {
-        "uncoordinated_contacts": flagged[
-            ["family_id", "contact_id", "occurred_at", "agency", "contact_type", "reason"]
-        ].reset_index(drop=True)
-    }
-    run = AnalysisRun(parameters=inputs.parameters, frames=frames, evidence=evidence)
-    population = done["intervention"].parameters
-    run.summary = {
-        # The escalation event and comparison window are derived, but they are
-        # parameters of the intervention results all the same.
-        "parameters": asdict(inputs.parameters)
-        | {
-            "escalation": population.get("escalation"),
-            "comparison_days": population.get("comparison_days"),
-        },
-        "taxonomy": inputs.taxonomy.source,
-        "counts": _counts(inputs, done),
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "run_seconds": round(time.perf_counter() - started, 3),
-        "step_seconds": timings,
-    }
-    run.report = render_report(run.summary, frames)
-    return run
+    # The shared event log first, timed on its own (population_part builds it otherwise).
+    _event_log(inputs, timings)
+    done = family_part(inputs, timings)
+    return population_part(inputs, done, families, started=started, timings=timings)
 
 
 @dataclass(frozen=True)
@@ -401,7 +355,7 @@ def analyse_family(
     family_ids = contacts["family_id"].unique()
     if len(family_ids) != 1:
         raise InputError(f"analyse_family takes one family's contacts, not {len(family_ids)}")
-    inputs = _inputs(contacts, people, lead_periods, taxonomy, parameters)
+    inputs = analysis_inputs(contacts, people, lead_periods, taxonomy, parameters)
     done = _run([step for step in STEPS if step.per_family], inputs)
     return FamilyAnalysis(
         family_id=str(family_ids[0]),
@@ -426,25 +380,35 @@ def _people_rows(people: pd.DataFrame | None, family_id: object) -> pd.DataFrame
     return people[people["family_id"] == family_id]
 
 
+def _no_contacts(store: Store) -> InputError:
+    return InputError(
+        f"{store.url}: the store holds no contacts; load data first with `journey load`"
+    )
+
+
 def analyse_store(
-    store: Store, *, taxonomy: Taxonomy | None = None, **parameters: Any
+    store: Store,
+    *,
+    taxonomy: Taxonomy | None = None,
+    engine: Engine | None = None,
+    **parameters: Any,
 ) -> AnalysisRun:
     """Read a store's population, analyse it, and save the results back for the web app.
 
-    Keyword arguments are the fields of :class:`AnalysisParameters`.
+    Keyword arguments are the fields of :class:`AnalysisParameters`. ``engine``
+    analyses the population in place of :func:`analyse` (which reads the
+    contacts here): :class:`journey.dask_engine.DaskEngine` on a Dask cluster.
     """
-    contacts = store.contacts(columns=ANALYSED_CONTACT_COLUMNS)
-    if contacts.empty:
-        raise InputError(
-            f"{store.url}: the store holds no contacts; load data first with `journey load`"
-        )
-    run = analyse(
-        contacts,
-        store.people(),
-        store.families(),
-        store.lead_periods(),
-        taxonomy=taxonomy,
-        parameters=AnalysisParameters(**parameters),
-    )
+    parameters_used = AnalysisParameters(**parameters)
+    frames = (store.people(), store.families(), store.lead_periods())
+    if engine is not None:
+        if not store.counts()["contact_rows"]:
+            raise _no_contacts(store)
+        run = engine(store, *frames, taxonomy=taxonomy, parameters=parameters_used)
+    else:
+        contacts = store.contacts(columns=ANALYSED_CONTACT_COLUMNS)
+        if contacts.empty:
+            raise _no_contacts(store)
+        run = analyse(contacts, *frames, taxonomy=taxonomy, parameters=parameters_used)
     store.save_results(run.frames, run.summary | {"indicator_set": run.parameters.indicator_set})
     return run

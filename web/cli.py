@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 
+import web.cli_engine as cli_engine
 import web.cli_export as cli_export
 import web.cli_loads as cli_loads
 import web.cli_operations as cli_operations
@@ -286,10 +287,19 @@ def _analysis_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
     help="Also write uncoordinated_contacts.csv (large: every such contact and why).",
 )
 @cli_loads.strict_option
+@cli_engine.engine_options
 @analysis_options
 @handles_errors
 def analyse(
-    store_url: str | None, out_dir: str, evidence: bool, strict: bool, **kwargs: Any
+    store_url: str | None,
+    out_dir: str,
+    evidence: bool,
+    strict: bool,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    parquet_dir: str | None,
+    **kwargs: Any,
 ) -> None:
     """Analyse every journey in a store; write results to a folder and back to the store.
 
@@ -297,13 +307,19 @@ def analyse(
     uncoordinated_families.csv, eligibility.csv, pathways.csv,
     pathway_ends.csv, variants.csv, intervention_agencies.csv, summary.json
     and report.md, and stores the results for the web app. --evidence adds
-    uncoordinated_contacts.csv: every uncoordinated contact and why.
+    uncoordinated_contacts.csv: every uncoordinated contact and why. --engine
+    dask runs the family-by-family analyses on a Dask cluster, with the same
+    results (docs/scaling.md#analyses-past-one-machine-dask).
 
     \b
     Example:
       journey analyse --store sqlite:///journey.db --out analysis/ --indicator-set sf2022
+      journey analyse --engine dask --workers 2 --store sqlite:///journey.db
     """
     arguments = _analysis_arguments(kwargs)
+    chosen = cli_engine.engine_from(engine, scheduler, workers, parquet_dir)
+    if chosen is not None:
+        arguments["engine"] = chosen
     store = _open_store(store_url, create=False)
     try:
         cli_loads.check_latest_run(store, strict)

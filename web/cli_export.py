@@ -1,10 +1,12 @@
-"""``journey export``: one family's journey, a cohort's pathways, or a workshop pack, as files.
+"""``journey export``: one family's journey, a cohort's pathways, a workshop pack, or contacts.
 
 Registered on the ``journey`` group by one line of :mod:`web.cli`. Every
 export is de-identified unless ``--identified`` is given (family, person and
 contact ids replaced, members shown as roles, dates as days since the first
 contact, areas and free text left out; the pathways of few families left
-out). The library does the work (:mod:`journey.exports`); this module reads
+out). ``journey export contacts`` is the exception: the store's contacts as a
+Parquet dataset for an analysis cluster, identified by nature, so it asks for
+``--identified`` to be given. The library does the work (:mod:`journey.exports`); this module reads
 the options, opens the store and writes the files. Each export is recorded in
 the store's audit log, with the operating-system user who ran it.
 """
@@ -178,3 +180,44 @@ def pack(top: int, out_dir: str, store_url: str | None) -> None:
         store.close()
     write_pack(out_dir, journeys, flows, progress=click.echo)
     _audit(store_url, f"workshop pack of {len(ids)} families")
+
+
+@export.command("contacts")
+@click.option("--format", "fmt", type=click.Choice(["parquet"]), required=True,
+              help="parquet: a folder of Parquet files and a manifest.json.")
+@click.option("--partition-by", type=click.Choice(["family"]), required=True,
+              help="family: every family wholly in one file (families in id order, in groups).")
+@click.option("--partitions", type=click.IntRange(1, 10_000), default=16, show_default=True,
+              help="How many files (groups of about equal numbers of families).")
+@click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False), required=True,
+              help="A new or empty folder.")
+@click.option("--identified", is_flag=True,
+              help="Required: the export holds identified data (every contact's ids and times) "
+                   "for the analysis cluster (`journey analyse --engine dask --parquet DIR`).")
+@store_option()
+@handles_errors
+def contacts(fmt: str, partition_by: str, partitions: int, out_dir: str, identified: bool,
+             store_url: str | None) -> None:  # fmt: skip
+    """Export every contact, identified, as Parquet files of whole families for an analysis cluster.
+
+    The files hold the store's contact rows as they are (ids, times,
+    agencies, services): only for machines allowed to hold identified data.
+
+    \b
+    Example:
+      journey export contacts --format parquet --partition-by family --identified --out contacts/
+    """
+    from journey.contacts_parquet import write_contacts_parquet
+
+    if not identified:
+        raise ParameterError(
+            "journey export contacts writes identified data (every contact as stored): "
+            "give --identified, only for those allowed to see identified data"
+        )
+    store = _open(store_url)
+    try:
+        written = write_contacts_parquet(store, out_dir, partitions=partitions)
+    finally:
+        store.close()
+    click.echo(written.line())
+    _audit(store_url, f"{fmt} of the contacts of {written.families:,} families (identified)")
