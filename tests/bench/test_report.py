@@ -46,6 +46,7 @@ def test_both_files_are_written_and_the_json_reads_back(written):
     assert back == json.loads(json.dumps(report))  # NaN was written as null: valid JSON
     assert back["note"] == "after the loader change" and back["total_s"] == 600.0
     assert back["machine"]["cores"] >= 1 and back["machine"]["python"].startswith("3.")
+    assert len(back["machine"]["load_average"]) == 3
     web = back["modules"][1]["measurements"]
     assert [m["met"] for m in web] == [False, True, False, False]  # p95 0.2 s > 0.1 s
     assert web[3]["median_s"] is None and web[3]["error"] == "StageError: killed"
@@ -58,9 +59,12 @@ def test_the_missed_targets_name_each_miss_and_failure(written):
     missed = report["missed"]
     assert len(missed) == 4
     assert any(line.startswith("family page: ") and "p95 200.0 ms" in line for line in missed)
-    assert any(line.startswith("analyse 10M: ") and "peak 9.00 GB" in line for line in missed)
+    assert any(line.startswith("analyse 10M: ") and "peak RSS 9.00 GB" in line for line in missed)
     assert "load 10M: failed: StageError: killed" in missed
     assert "bench_neo4j: failed: OSError: no java" in missed
+    slow = next(line for line in missed if line.startswith("analyse 10M"))
+    assert slow == ("analyse 10M: median 40.00 s, peak RSS 9.00 GB; "
+                    "target median <= 45 s, peak RSS <= 8.00 GB")  # fmt: skip
 
 
 def test_the_scale_series_are_fitted(written):
