@@ -10,8 +10,9 @@ NAME picks modules by substring (``scale``, ``load``); ``--sizes`` and
 three runs up to 1M rows and one at 10M); ``--quick``, for trying a change,
 runs the scale stages at 10k and 100k rows once and the modules that take it
 (load, analyse) at 100k rows; ``--out`` is the report's folder (default
-``bench/``). Options reach the modules whose ``run`` takes them. The exit status is 1 when a target is missed or a module fails;
-the report is written either way.
+``bench/``). Options reach the modules whose ``run`` takes them. The exit
+status is 1 when a target is missed or a module fails; the report is written
+either way.
 """
 
 from __future__ import annotations
