@@ -24,9 +24,10 @@ import pkgutil
 import sys
 import time
 import traceback
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.report import ModuleResult, build_report, write_report
+from bench.report import ModuleResult, build_report, git_commit, write_report
 
 HERE = Path(__file__).resolve().parent
 
@@ -69,14 +70,14 @@ def run_module(name: str, options: argparse.Namespace) -> ModuleResult:
 def main(argv: list[str]) -> int:
     """Run the chosen modules, write the report, return 1 when a target was missed."""
     options = parse(argv)
-    started = time.perf_counter()
+    started, started_at, commit = time.perf_counter(), datetime.now(UTC), git_commit()
     names = [n for n in module_names() if not options.names or any(a in n for a in options.names)]
     results = []
     for name in names:
         print(f"== {name}", flush=True)
         results.append(run_module(name, options))
     report = build_report(results, note=options.note, total_s=time.perf_counter() - started,
-                          arguments=argv)  # fmt: skip
+                          arguments=argv, started=started_at, commit=commit)  # fmt: skip
     paths = write_report(report, options.out)
     print(f"report: {paths[1]} and {paths[0].name} ({report['total_s'] / 60:.1f} min)")
     if report["missed"]:

@@ -119,13 +119,18 @@ def _measured(m: Measurement) -> str:
 
 
 def build_report(modules: list[ModuleResult], *, note: str = "", total_s: float = 0.0,
-                 arguments: list[str] | None = None) -> dict:  # fmt: skip
-    """The whole report as one JSON-ready dict."""
+                 arguments: list[str] | None = None, started: datetime | None = None,
+                 commit: str | None = None) -> dict:  # fmt: skip
+    """The whole report as one JSON-ready dict.
+
+    ``started`` and ``commit`` are the run's start and the commit it measured
+    (default: now, and the commit checked out now).
+    """
     everything = [m for module in modules for m in module.measurements]
     return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "date": (started or datetime.now(UTC)).isoformat(timespec="seconds"),
         "machine": machine(),
-        "commit": git_commit(),
+        "commit": commit or git_commit(),
         "note": note,
         "arguments": arguments or [],
         "total_s": total_s,
@@ -235,7 +240,7 @@ def markdown(report: dict) -> str:
     lines = [
         "# Benchmark report",
         "",
-        f"* date: {report['date']}",
+        f"* started: {report['date']}",
         f"* machine: {box['cores']} cores, {memory}, Python {box['python']}, {box['platform']}",
         f"* load average at the end (1, 5, 15 min): {_load(box.get('load_average'))}",
         f"* commit: {report['commit'] or 'unknown'}",

@@ -63,6 +63,7 @@ def test_the_options_reach_the_modules_that_take_them(fake_modules, tmp_path):
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert [m["name"] for m in report["modules"]] == ["bench_fake_scale"]
     assert report["arguments"][0] == "scale" and report["missed"] == []
+    assert report["commit"] is None or len(report["commit"].split("+")[0]) == 40
 
 
 def test_the_real_modules_are_found():
