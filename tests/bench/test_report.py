@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -101,3 +102,12 @@ def test_a_report_without_misses_says_so(tmp_path):
     assert report["missed"] == []
     assert "None." in section(markdown(report), "Missed targets")
     assert "## Scale" not in markdown(report)
+
+
+def test_the_run_is_dated_by_its_start_and_its_commit():
+    started = datetime(2026, 1, 2, 9, 30, tzinfo=UTC)
+    report = build_report([], started=started, commit="0123abcd", note="", total_s=90.0)
+    assert report["date"] == "2026-01-02T09:30:00+00:00" and report["commit"] == "0123abcd"
+    text = markdown(report)
+    assert "* started: 2026-01-02T09:30:00+00:00" in text and "* commit: 0123abcd" in text
+    assert "* total time: 1.5 min" in text
