@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bench import bench_scale
 from bench.bench_scale import run, stage_measurement
 from bench.stage import StageError, in_fresh_process
 from journey.synthetic import generate
@@ -54,3 +55,25 @@ def test_a_failing_stage_raises_with_its_error_output():
 def test_unknown_sizes_are_refused():
     with pytest.raises(ValueError, match="unknown sizes"):
         run(sizes=["5k"])
+
+
+def test_a_failed_stage_is_recorded_and_the_next_size_still_runs(monkeypatch):
+    calls = []
+
+    def stage(name, **options):
+        calls.append((name, options.get("families")))
+        if name == "load" and len(calls) == 2:  # the first size's load fails
+            raise StageError("load exited -9: killed")
+        figures = {"rows": 10, "seconds": 1.0, "peak_rss": 1, "generate_s": 0.4, "write_s": 0.6}
+        return figures if name != "analyse" else {"seconds": 2.0, "peak_rss": 3}
+
+    monkeypatch.setattr(bench_scale, "in_fresh_process", stage)
+    results = bench_scale.run(sizes=["10k", "100k"], repeat=1)
+    assert [(m.series, m.error) for m in results[:4]] == [
+        ("generate", None), ("write", None),
+        ("load", "load exited -9: killed"), ("analyse", "load exited -9: killed"),
+    ]  # fmt: skip
+    assert [m.met for m in results[2:4]] == [False, False]
+    assert [m.series for m in results[4:]] == ["generate", "write", "load", "analyse"]
+    assert results[5].median_s == 0.6 and results[7].median_s == 2.0 and results[7].rows == 10
+    assert calls[-1] == ("analyse", None) and ("generate", 4_000) in calls
