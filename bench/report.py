@@ -175,7 +175,7 @@ def _cell(text: str) -> str:
 
 def _unit(m: dict) -> str:
     if m["rows"] is None:
-        return m["unit"] or "s"
+        return m["unit"] or "—"
     rate = f"; {m['per_s']:,.0f}/s" if m["per_s"] is not None else ""
     return f"{m['rows']:,} {m['unit'] or 'rows'}{rate}"
 
