@@ -37,8 +37,10 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	@touch $(BENCH_STAMP)
 
+# Writes bench/report.md and bench/report.json; BENCH_ARGS="--quick" tries it on small sizes,
+# BENCH_ARGS="scale --sizes 1M" runs one module at one size.
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check journey graph_loader web queries tests bench

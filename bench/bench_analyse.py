@@ -1,46 +1,34 @@
-"""The whole `journey analyse` (read, analyse, write files and results) at 100k and 1M rows."""
+"""The parts of `journey analyse` at 1M rows: reading the store, and the analyses in memory.
+
+The whole command is timed at every size by bench_scale.py, in a fresh
+process; these figures say where its time goes. They use the shared analysed
+store (1M rows; 100k with ``--quick``).
+"""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from bench.common import Measurement, measure
-from graph_loader.load import load_path
+from bench.common import Measurement, analysed_store, measure
 from graph_loader.stores import open_store
-from journey.analysis import analyse, analyse_store
-from journey.outputs import write_outputs
-from journey.synthetic import generate, write_population
+from journey.analysis import analyse
 
 
-def run() -> list[Measurement]:
-    results = []
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        for families, label, target in [(4000, "100k", None), (40000, "1M", 5.0)]:
-            data = root / f"data-{label}"
-            write_population(generate(families, seed=1), data)
-            store = open_store(f"sqlite:///{root / label}.db")
-            load_path(data, store, rejects_dir=root)
-            contacts = store.contacts()
-            people, families_frame, periods = store.people(), store.families(), store.lead_periods()
-            rows = len(contacts)
-            results.append(
-                measure(f"read all {rows:,} contact rows from the store", store.contacts, repeat=3)
-            )
-            results.append(
-                measure(
-                    f"analyses only, {rows:,} rows (in memory)",
-                    lambda c=contacts, p=people, f=families_frame, lp=periods: analyse(c, p, f, lp),
-                    repeat=3,
-                )
-            )
+def run(quick: bool = False) -> list[Measurement]:
+    """Time reading every contact row, then the analyses on the frames read (median of 3)."""
+    store = open_store(f"sqlite:///{analysed_store(4_000 if quick else 40_000)}")
+    try:
+        contacts = store.contacts()
+        people, families, periods = store.people(), store.families(), store.lead_periods()
+        rows = len(contacts)
+        extra = {"rows": rows, "unit": "contact rows"}
+        return [
+            measure(f"read all {rows:,} contact rows from the store", store.contacts, repeat=3,
+                    **extra),
+            measure(f"analyses only, {rows:,} rows (in memory)",
+                    lambda: analyse(contacts, people, families, periods), repeat=3, **extra),
+        ]  # fmt: skip
+    finally:
+        store.close()
 
-            def whole(store=store, out=root / f"out-{label}") -> None:
-                write_outputs(analyse_store(store), out)
 
-            results.append(
-                measure(f"whole journey analyse, {rows:,} rows", whole, repeat=3, target_s=target)
-            )
-            store.close()
-    return results
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,1 @@
+"""Tests of the benchmark harness: measurements, the report, the command and the scale stages."""
