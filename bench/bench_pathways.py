@@ -121,24 +121,6 @@ def naive_counts(contacts: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 @dataclass
-class Comparison(Measurement):
-    """Our median against a peer's on the same work: ``ratio`` is how many times longer it takes.
-
-    ``target_s`` is the peer's median over the least ratio wanted, so the
-    target is met exactly when the ratio reaches it.
-    """
-
-    peer_s: float | None = None
-
-    @property
-    def ratio(self) -> float:
-        return self.peer_s / self.median_s
-
-    def line(self) -> str:
-        wanted = "" if self.target_s is None else f" (>= {self.peer_s / self.target_s:.3g}x)"
-        return f"{super().line()}  ratio {self.ratio:.2f}x{wanted}"
-
-
 def _pm4py_log(contacts: pd.DataFrame):
     """pm4py and its formatted log of the contacts (cases: families; activities: agencies).
 
@@ -210,11 +192,13 @@ def compare_with_peers(contacts: pd.DataFrame, label: str, *, repeat: int = 3) -
     return results
 
 
-def _versus(ours: Measurement, peer: Measurement, who: str, least: float | None) -> Comparison:
-    target = None if least is None else peer.median_s / least
-    comparison = Comparison(name=f"  {who} / ours", median_s=ours.median_s, runs=ours.runs,
-                            target_s=target, peer_s=peer.median_s)  # fmt: skip
-    print(comparison.line(), flush=True)
+def _versus(ours: Measurement, peer: Measurement, who: str, least: float | None) -> Measurement:
+    """How many times longer the peer takes than ours (its median over ours), against ``least``."""
+    comparison = Measurement(
+        name=f"  {who} / ours", median_s=ours.median_s, runs=ours.runs, target_s=least,
+        target_kind="min_ratio", ratio=peer.median_s / ours.median_s,
+    )  # fmt: skip
+    print(f"{comparison.line()}  ratio {comparison.ratio:.2f}x", flush=True)
     return comparison
 
 

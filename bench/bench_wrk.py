@@ -27,7 +27,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import Measurement, analysed_store
@@ -62,57 +61,6 @@ function done(summary, latency, requests)
     latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout, not200))
 end
 """
-
-
-@dataclass
-class ThroughputMeasurement(Measurement):
-    """Requests per second under wrk (median_s is the median latency), judged with its errors."""
-
-    requests_per_s: float = 0.0
-    p95_s: float = 0.0
-    errors: int = 0
-    target_rps: float | None = None
-    measured: bool = True
-
-    @property
-    def met(self) -> bool | None:
-        if not self.measured or self.target_rps is None:
-            return None
-        return self.requests_per_s >= self.target_rps and self.errors == 0
-
-    def line(self) -> str:
-        if not self.measured:
-            return f"{self.name:<48} not measured"
-        target = "" if self.target_rps is None else f"  target >= {self.target_rps:.0f}/s, 0 errors"
-        verdict = {True: "  OK", False: "  MISSED", None: ""}[self.met]
-        return (
-            f"{self.name:<48} {self.requests_per_s:7.0f} requests/s  p50 "
-            f"{self.median_s * 1000:6.1f} ms  p95 {self.p95_s * 1000:6.1f} ms  "
-            f"{self.errors} errors{target}{verdict}"
-        )
-
-
-@dataclass
-class MemoryMeasurement(Measurement):
-    """A process's peak resident memory (median_s unused), against a bound in bytes."""
-
-    peak_bytes: int = 0
-    target_bytes: int | None = None
-    measured: bool = True
-
-    @property
-    def met(self) -> bool | None:
-        if not self.measured or self.target_bytes is None:
-            return None
-        return self.peak_bytes <= self.target_bytes
-
-    def line(self) -> str:
-        if not self.measured:
-            return f"{self.name:<48} not measured"
-        bound = self.target_bytes
-        target = "" if bound is None else f"  target <= {bound / 2**30:.0f} GB"
-        verdict = {True: "  OK", False: "  MISSED", None: ""}[self.met]
-        return f"{self.name:<48} {self.peak_bytes / 2**20:7.0f} MB{target}{verdict}"
 
 
 def _report(measurement: Measurement) -> Measurement:
@@ -201,7 +149,7 @@ def _get(base: str, path: str, cookie: str) -> bytes:
 
 
 def _wrk(name: str, base: str, paths: list[str], cookie: str, folder: Path,
-         target_rps: float | None) -> ThroughputMeasurement:  # fmt: skip
+         target_rps: float | None) -> list[Measurement]:  # fmt: skip
     script = folder / f"paths-{len(paths)}.lua"
     script.write_text(LUA % ", ".join(f'"{p}"' for p in paths))
     run = subprocess.run(
@@ -214,11 +162,17 @@ def _wrk(name: str, base: str, paths: list[str], cookie: str, folder: Path,
         raise RuntimeError(f"wrk printed no summary:\n{run.stdout}\n{run.stderr}")
     values = {k: int(v) for k, v in (pair.split("=") for pair in found.group(1).split())}
     seconds = values["duration_us"] / 1e6
-    return _report(ThroughputMeasurement(
-        name, values["p50_us"] / 1e6, [], None,
-        requests_per_s=values["requests"] / seconds, p95_s=values["p95_us"] / 1e6,
-        errors=values["socket_errors"] + values["not200"], target_rps=target_rps,
-    ))  # fmt: skip
+    errors = values["socket_errors"] + values["not200"]
+    throughput = Measurement(
+        name, seconds, [seconds], target_rps, unit="requests", rows=values["requests"],
+        target_kind="min_per_s",
+        error=f"{errors} errors (socket errors and answers other than 200)" if errors else None,
+    )  # fmt: skip
+    latency = Measurement(
+        f"  its latency (p50, p95 of {values['requests']:,} requests)", values["p50_us"] / 1e6,
+        [values["p50_us"] / 1e6, values["p95_us"] / 1e6],
+    )  # fmt: skip
+    return [_report(throughput), _report(latency)]
 
 
 def _peak_rss(pid: int) -> int:
@@ -241,12 +195,8 @@ def _families(path: Path, count: int) -> list[str]:
 
 def _not_measured(reason: str) -> list[Measurement]:
     print(f"bench_wrk: {reason}: throughput not measured", flush=True)
-    names = ("family JSON under wrk", "pathways JSON under wrk")
-    return [
-        *(ThroughputMeasurement(n, 0.0, [], None, target_rps=TARGET_RPS, measured=False)
-          for n in names),
-        MemoryMeasurement("journey serve peak RSS", 0.0, [], None, measured=False),
-    ]  # fmt: skip
+    names = ("family JSON under wrk", "pathways JSON under wrk", "journey serve peak RSS")
+    return [Measurement(n, 0.0, [], None, error=f"not measured: {reason}") for n in names]
 
 
 def run() -> list[Measurement]:
@@ -282,14 +232,14 @@ def run() -> list[Measurement]:
                   f"{first[round(0.95 * (len(first) - 1))] * 1000:7.1f} ms  "
                   f"({len(first)} families)", flush=True)  # fmt: skip
             paths = [f"/families/{f}.json" for f in families]
-            results.append(_wrk(f"family JSON under wrk ({len(paths)} families)", base, paths,
-                                cookie, Path(folder), TARGET_RPS))  # fmt: skip
+            results += _wrk(f"family JSON under wrk ({len(paths)} families)", base, paths,
+                            cookie, Path(folder), TARGET_RPS)  # fmt: skip
             _get(base, "/pathways.json", cookie)
-            results.append(_wrk("pathways JSON under wrk", base, ["/pathways.json"], cookie,
-                                Path(folder), None))  # fmt: skip
-            results.append(_report(MemoryMeasurement(
-                "journey serve peak RSS", 0.0, [], None,
-                peak_bytes=_peak_rss(server.pid), target_bytes=TARGET_RSS,
+            results += _wrk("pathways JSON under wrk", base, ["/pathways.json"], cookie,
+                            Path(folder), None)  # fmt: skip
+            results.append(_report(Measurement(
+                "journey serve peak RSS", 0.0, [], TARGET_RSS, peak_rss=_peak_rss(server.pid),
+                target_kind="max_rss",
             )))  # fmt: skip
         finally:
             server.terminate()
