@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import select
+import signal
 import socket
 import threading
 
@@ -60,6 +61,7 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 
     check_address(host, port)
     server = make_server(app, host=host, port=port, threads=threads)
     warm_up(app)
+    _stop_on_interrupt()
     try:
         server.run()
     except KeyboardInterrupt:
@@ -67,6 +69,18 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, threads: int = 
     finally:
         server.close()
         server.task_dispatcher.shutdown()
+
+
+def _stop_on_interrupt() -> None:
+    """Let SIGINT (Ctrl+C, ``kill -INT``) stop the server even if the parent ignored it.
+
+    A process started in the background by a non-interactive shell (``cmd &``
+    in a script) inherits SIGINT ignored, and Python then installs no handler
+    of its own: such a server could only be killed.
+    """
+    if threading.current_thread() is threading.main_thread():
+        if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 class BackgroundServer:

@@ -216,3 +216,24 @@ print(json.dumps(sorted({name.partition(".")[0] for name in sys.modules})))
     imported = set(json.loads(done.stdout))
     assert {"journey", "graph_loader", "pandas"} <= imported
     assert not imported & {"click", "flask", "werkzeug", "waitress"}
+
+
+def test_serve_stops_on_sigint_even_when_started_with_it_ignored(tiny_store):
+    # A script's background job (`journey serve ... &`) inherits SIGINT ignored.
+    folder, store, _ = tiny_store
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "serve", "--store", store, "--port", str(port)],
+        cwd=folder, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
+    )  # fmt: skip
+    try:
+        page = Browser().get(f"http://127.0.0.1:{port}/sign-in", time.monotonic() + 60, server)
+        assert b"csrf_token" in page  # serving
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0, output
