@@ -18,7 +18,6 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -120,7 +119,6 @@ def naive_counts(contacts: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return dfg, variant_counts
 
 
-@dataclass
 def _pm4py_log(contacts: pd.DataFrame):
     """pm4py and its formatted log of the contacts (cases: families; activities: agencies).
 

@@ -174,6 +174,8 @@ def _cell(text: str) -> str:
 
 
 def _unit(m: dict) -> str:
+    if m.get("ratio") is not None:
+        return f"ratio {m['ratio']:.2f}x"
     if m["rows"] is None:
         return m["unit"] or "—"
     rate = f"; {m['per_s']:,.0f}/s" if m["per_s"] is not None else ""
