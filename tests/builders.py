@@ -65,3 +65,18 @@ def people_frame(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["person_id", "family_id", "role", "birth_month"])
     frame["sex"] = None
     return frame
+
+
+def synthetic_store(folder, families: int, seed: int):
+    """A SQLite store in ``folder`` of a synthetic population, loaded as `journey load` loads it.
+
+    The caller closes it.
+    """
+    from graph_loader.load import load_path
+    from graph_loader.stores import open_store
+    from journey.synthetic import generate, write_population
+
+    write_population(generate(families, seed=seed), folder / "data")
+    store = open_store(f"sqlite:///{folder / 'journey.db'}")
+    load_path(folder / "data", store, rejects_dir=folder)
+    return store

@@ -8,7 +8,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from graph_loader.load import load_path
 from graph_loader.stores import open_store
 from journey.contacts_parquet import (
     MANIFEST,
@@ -18,16 +17,13 @@ from journey.contacts_parquet import (
     write_contacts_parquet,
 )
 from journey.errors import InputError, OutputError
-from journey.synthetic import generate, write_population
+from tests.builders import synthetic_store
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """A store of 300 synthetic families, loaded as `journey load` loads them."""
-    folder = tmp_path_factory.mktemp("parquet")
-    write_population(generate(300, seed=5), folder / "data")
-    store = open_store(f"sqlite:///{folder / 'journey.db'}")
-    load_path(folder / "data", store, rejects_dir=folder)
+    store = synthetic_store(tmp_path_factory.mktemp("parquet"), 300, 5)
     yield store
     store.close()
 

@@ -14,8 +14,6 @@ import sys
 import pandas as pd
 import pytest
 
-from graph_loader.load import load_path
-from graph_loader.stores import open_store
 from journey.analysis import analyse, analyse_store, analysis_inputs, family_part
 from journey.contacts_parquet import write_contacts_parquet
 from journey.contract import ANALYSED_CONTACT_COLUMNS
@@ -29,7 +27,7 @@ from journey.dask_engine import (
 )
 from journey.errors import InputError
 from journey.outputs import write_outputs
-from journey.synthetic import generate, write_population
+from tests.builders import synthetic_store
 
 # What differs between any two runs, even two on one machine: when they ran and how long.
 RUN_STAMPS = ("created_at", "run_seconds", "step_seconds")
@@ -37,10 +35,7 @@ RUN_STAMPS = ("created_at", "run_seconds", "step_seconds")
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("dask")
-    write_population(generate(2500, seed=11), folder / "data")
-    store = open_store(f"sqlite:///{folder / 'journey.db'}")
-    load_path(folder / "data", store, rejects_dir=folder)
+    store = synthetic_store(tmp_path_factory.mktemp("dask"), 2500, 11)
     yield store
     store.close()
 

@@ -159,14 +159,20 @@ class Browser:
             assert response.url == f"{base}/"  # redirected to the overview
 
 
+def start_serve(folder: Path, store: str, port: int, **popen) -> subprocess.Popen:
+    """`journey serve` of ``store`` on ``port`` in a fresh interpreter, its output piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "serve", "--store", store, "--port", str(port)],
+        cwd=folder, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        **popen,
+    )  # fmt: skip
+
+
 def test_serve_serves_pages_and_maps_and_stops_on_ctrl_c(tiny_store):
     folder, store, _ = tiny_store
     family = pd.read_csv(folder / "data" / "contacts.csv", dtype=str)["family_id"].iloc[0]
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "serve", "--store", store, "--port", str(port)],
-        cwd=folder, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    server = start_serve(folder, store, port)
     try:
         base = f"http://127.0.0.1:{port}"
         browser = Browser()
@@ -222,11 +228,8 @@ def test_serve_stops_on_sigint_even_when_started_with_it_ignored(tiny_store):
     # A script's background job (`journey serve ... &`) inherits SIGINT ignored.
     folder, store, _ = tiny_store
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "serve", "--store", store, "--port", str(port)],
-        cwd=folder, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
-    )  # fmt: skip
+    server = start_serve(folder, store, port,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         page = Browser().get(f"http://127.0.0.1:{port}/sign-in", time.monotonic() + 60, server)
         assert b"csrf_token" in page  # serving
