@@ -351,6 +351,15 @@ SELECT l.load_id, l.run_id, l.source, l.kind, l.mapping, l.checksum, l.started_a
 FROM loads AS l LEFT JOIN load_updates AS u ON u.load_id = l.load_id
 ORDER BY l.load_id DESC;
 
+-- name: select_load_version
+-- The load log's size and newest line: what every new or finished load changes.
+SELECT (SELECT count(*) FROM loads) AS lines, l.load_id, l.run_id, l.started_at,
+       l.finished_at, l.rows_in, l.loaded, l.rejected, l.duplicates,
+       coalesce(u.updated, 0) AS updated
+FROM loads AS l LEFT JOIN load_updates AS u ON u.load_id = l.load_id
+ORDER BY l.load_id DESC
+LIMIT 1;
+
 -- name: delete_results
 DELETE FROM results;
 

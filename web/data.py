@@ -181,9 +181,7 @@ class ServiceData:
             if shared is not None and shared[0] >= asked:
                 return shared[1]
             began = time.perf_counter_ns()
-            loads = self.store.loads()
-            newest = None if loads.empty else tuple(str(v) for v in loads.iloc[0].tolist())
-            version = (run_id(self.meta()), len(loads), newest)
+            version = (run_id(self.meta()), self.store.load_version())
             self._last_version = (began, version)
             return version
 

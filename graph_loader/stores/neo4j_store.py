@@ -385,6 +385,17 @@ class Neo4jStore(Neo4jConnection):
         """The load log, one line per file of each run, newest first (finished_at null if not)."""
         return self._run("select_loads")
 
+    def load_version(self) -> tuple:
+        """The load log's size and newest line (see the Store protocol): one round trip either
+        way, so read from :meth:`loads`."""
+        log = self.loads()
+        if log.empty:
+            return (0,)
+        newest = log.iloc[0]
+        columns = ["load_id", "run_id", "started_at", "finished_at", "rows_in", "loaded",
+                   "rejected", "duplicates", "updated"]  # fmt: skip
+        return (len(log), *(None if pd.isna(newest[c]) else str(newest[c]) for c in columns))
+
     # -- analysis results ---------------------------------------------------------
     def save_results(self, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:
         """Replace the stored results, their meta, and the derived FLOWS_TO links."""

@@ -412,6 +412,11 @@ class SQLiteStore:
         """The load log, newest first."""
         return self._frame("select_loads")
 
+    def load_version(self) -> tuple:
+        """The load log's size and newest line (one indexed row read; see the Store protocol)."""
+        row = self._db.execute(_sql("select_load_version")).fetchone()
+        return (0,) if row is None else tuple(row)
+
     # -- analysis results ---------------------------------------------------
     def save_results(self, frames: dict[str, pd.DataFrame], meta: dict[str, Any]) -> None:
         """Replace the stored analysis results with ``frames`` and their ``meta``."""

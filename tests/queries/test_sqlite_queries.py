@@ -211,6 +211,7 @@ def exercise(store: SQLiteStore) -> None:
         store.write_contacts(contacts.assign(contact_type=None))  # NOT NULL: rolled back
     store.people(), store.people("F1"), store.families(), store.agencies(), store.loads()
     store.lead_periods(), store.lead_periods("F1"), store.counts(), store.date_range()
+    store.load_version()
     store.save_results({"eligibility": pd.DataFrame({"family_id": ["F1"]})}, {"run": 1})
     store.result("eligibility"), store.results_meta()
     with pytest.raises(NotFoundError):

@@ -174,6 +174,18 @@ def test_load_log(store):
     assert loads["finished_at"].notna().all() and loads["run_id"].tolist() == [1]
 
 
+def test_the_load_version_changes_with_every_new_or_finished_load_line(store):
+    empty = store.load_version()
+    now = datetime(2026, 1, 1, 12, 0)
+    run = store.start_run([LoadRecord("in/contacts.csv", now, None, 10, 8, 2)])
+    started = store.load_version()
+    store.finish_run(run, datetime(2026, 1, 1, 12, 5))
+    finished = store.load_version()
+    assert len({empty, started, finished}) == 3
+    assert started[0] == finished[0] == len(store.loads()) == 1
+    assert store.load_version() == finished  # nothing new: the same version
+
+
 def test_a_run_is_unfinished_until_it_is_marked_finished(store):
     from graph_loader.runs import runs
 
