@@ -21,6 +21,8 @@ __all__ = [
     "Validated",
     "Rejector",
     "clean_text",
+    "all_text",
+    "trimmed_text",
     "has_control",
     "too_long",
     "exact_duplicates",
@@ -62,7 +64,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNTRIMMED = re.compile(r"\n[^\S\n]")
 
 
-def _trimmed(values: np.ndarray) -> bool:
+def trimmed_text(values: np.ndarray) -> bool:
     """Whether no value of these ``str`` values holds a newline or has whitespace at either end
     (empty values allowed)."""
     text = "\n" + "\n".join(values) + "\n"
@@ -71,7 +73,7 @@ def _trimmed(values: np.ndarray) -> bool:
     return _UNTRIMMED.search(text) is None and _UNTRIMMED.search(text[::-1]) is None
 
 
-def _all_text(series: pd.Series) -> bool:
+def all_text(series: pd.Series) -> bool:
     """Whether every value is a ``str`` (no missing values, no numbers), checked in C."""
     return pd.api.types.infer_dtype(series, skipna=False) == "string"
 
@@ -94,7 +96,7 @@ def clean_text(series: pd.Series) -> pd.Series:
     values = series.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):  # text, or missing
         missing = pd.isna(values)
-        if _trimmed(values[~missing] if missing.any() else values):
+        if trimmed_text(values[~missing] if missing.any() else values):
             empty = missing | (values == "")
             if not empty.any():
                 return pd.Series(values, index=series.index, dtype=object)
@@ -120,7 +122,7 @@ def _other_text(value: object) -> str | None:
 def has_control(series: pd.Series) -> pd.Series:
     """Which values hold a control character; one scan of the column's text when none does."""
     values = series.to_numpy(dtype=object)
-    if not _all_text(series):
+    if not all_text(series):
         values = [value if isinstance(value, str) else "" for value in values]
     if _CONTROL.search("\n".join(values)) is None:
         return pd.Series(False, index=series.index)
@@ -140,7 +142,7 @@ def too_long(columns: dict[str, pd.Series], index: pd.Index) -> pd.Series:
     for name, series in columns.items():
         limit = ID_MAX_LENGTH if name in ID_COLUMNS else TEXT_MAX_LENGTH
         values = series.to_numpy(dtype=object)
-        texts = values if _all_text(series) else [v for v in values if type(v) is str]
+        texts = values if all_text(series) else [v for v in values if type(v) is str]
         if not len(texts) or max(map(len, texts)) <= limit:  # the usual case: one pass, no list
             continue
         failed |= np.fromiter(

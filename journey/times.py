@@ -15,13 +15,13 @@ too late rather than as malformed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from journey.contract import TIME_ZONE
+from journey.rejection import all_text, trimmed_text
 
 __all__ = ["ParsedTimes", "parse_times", "parse_times_checked", "time_strings"]
 
@@ -52,19 +52,13 @@ class ParsedTimes:
     too_late: pd.Series
 
 
-# A line break then whitespace, in a column joined by line breaks (and reversed): some value
-# starts (ends) with whitespace. A pattern starting with a literal is scanned for fast.
-_UNTRIMMED = re.compile(r"\n\s")
-
-
 def _stripped(values: pd.Series) -> list[str]:
     """Each value stripped of whitespace ("" when not text): text with nothing to strip,
-    the usual case, is found so by one scan in C and not stripped value by value."""
+    the usual case, is found so by one scan in C (:func:`journey.rejection.trimmed_text`)
+    and not stripped value by value."""
     raw = values.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        joined = "\n" + "\n".join(raw) + "\n"
-        if _UNTRIMMED.search(joined) is None and _UNTRIMMED.search(joined[::-1]) is None:
-            return raw.tolist()
+    if all_text(values) and trimmed_text(raw):
+        return raw.tolist()
     return [v.strip() if isinstance(v, str) else "" for v in raw]
 
 
