@@ -20,6 +20,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -159,21 +161,36 @@ class Browser:
             assert response.url == f"{base}/"  # redirected to the overview
 
 
-def start_serve(folder: Path, store: str, port: int, **popen) -> subprocess.Popen:
-    """`journey serve` of ``store`` on ``port`` in a fresh interpreter, its output piped."""
-    return subprocess.Popen(
+@contextmanager
+def serving(folder: Path, store: str, port: int, **popen) -> Iterator[subprocess.Popen]:
+    """`journey serve` of ``store`` on ``port`` in a fresh interpreter, its output piped;
+    killed on leaving if it is still running."""
+    server = subprocess.Popen(
         [sys.executable, "-m", "web.cli", "serve", "--store", store, "--port", str(port)],
         cwd=folder, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         **popen,
     )  # fmt: skip
+    try:
+        yield server
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+
+
+def interrupt(server: subprocess.Popen) -> str:
+    """Send SIGINT (Ctrl+C) and wait up to 30 s for the server to stop; its whole output."""
+    server.send_signal(signal.SIGINT)
+    output, _ = server.communicate(timeout=30)
+    assert server.returncode == 0, output
+    return output
 
 
 def test_serve_serves_pages_and_maps_and_stops_on_ctrl_c(tiny_store):
     folder, store, _ = tiny_store
     family = pd.read_csv(folder / "data" / "contacts.csv", dtype=str)["family_id"].iloc[0]
     port = free_port()
-    server = start_serve(folder, store, port)
-    try:
+    with serving(folder, store, port) as server:
         base = f"http://127.0.0.1:{port}"
         browser = Browser()
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -191,13 +208,7 @@ def test_serve_serves_pages_and_maps_and_stops_on_ctrl_c(tiny_store):
             browser.opener.open(rebinding, timeout=10)
         foreign.value.close()
         assert foreign.value.code == 400  # DNS rebinding: another Host is refused
-        server.send_signal(signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.communicate()
-    assert server.returncode == 0, output
+        output = interrupt(server)
     assert f"on http://127.0.0.1:{port}/" in output and "Traceback" not in output
     # The access log names each request's route, never the family in its path.
     assert "GET /families/<family_id>/maps/<any(swimlane, network):kind>.html 200" in output
@@ -228,15 +239,8 @@ def test_serve_stops_on_sigint_even_when_started_with_it_ignored(tiny_store):
     # A script's background job (`journey serve ... &`) inherits SIGINT ignored.
     folder, store, _ = tiny_store
     port = free_port()
-    server = start_serve(folder, store, port,
-                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    try:
+    ignoring = lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)  # noqa: E731
+    with serving(folder, store, port, preexec_fn=ignoring) as server:
         page = Browser().get(f"http://127.0.0.1:{port}/sign-in", time.monotonic() + 60, server)
         assert b"csrf_token" in page  # serving
-        server.send_signal(signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.communicate()
-    assert server.returncode == 0, output
+        interrupt(server)
